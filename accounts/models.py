@@ -1,0 +1,59 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import County, SchoolLevel
+
+
+class User(AbstractUser):
+    """A person with an account. People sign in with their e-mail address, which is unique."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def display_name(self):
+        profile = getattr(self, "teacher_profile", None)
+        if profile is not None and (profile.name_zh or profile.name_en):
+            return profile.name_zh or profile.name_en
+        return self.get_full_name() or self.email
+
+
+class TeacherProfile(models.Model):
+    """What a teacher tells us about themselves; the names are printed on certificates exactly as given."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher_profile", verbose_name=_("user")
+    )
+    name_zh = models.CharField(
+        _("name in Chinese"), max_length=50, blank=True, help_text=_("As it will be printed on certificates.")
+    )
+    name_en = models.CharField(
+        _("name in English"), max_length=100, blank=True, help_text=_("As it will be printed on certificates.")
+    )
+    school = models.CharField(_("school"), max_length=120, blank=True)
+    school_level = models.CharField(_("school level"), max_length=20, choices=SchoolLevel.choices, blank=True)
+    county = models.CharField(_("county/city"), max_length=20, choices=County.choices, blank=True)
+    subject_area = models.CharField(_("subject area"), max_length=80, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("teacher profile")
+        verbose_name_plural = _("teacher profiles")
+        indexes = [models.Index(fields=["county", "school_level"])]
+
+    def __str__(self):
+        return self.name_zh or self.name_en or self.user.email
+
+    @property
+    def is_complete(self):
+        return all([self.name_zh, self.name_en, self.school, self.school_level, self.county])
+
+    @classmethod
+    def for_user(cls, user):
+        profile, _created = cls.objects.get_or_create(user=user)
+        return profile

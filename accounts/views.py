@@ -1,0 +1,23 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .forms import TeacherProfileForm
+from .models import TeacherProfile
+
+
+@login_required
+def profile(request):
+    teacher_profile = TeacherProfile.for_user(request.user)
+    form = TeacherProfileForm(request.POST or None, instance=teacher_profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form, "profile": teacher_profile})
+
+
+@login_required
+def mfa_required(request):
+    return render(request, "accounts/mfa_required.html", {"next": request.GET.get("next", "")}, status=403)

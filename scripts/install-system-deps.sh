@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Debian packages the platform needs: a TrueType CJK font for certificates, poppler (pdfsig/pdftotext),
+# gettext for the catalogues, and Chromium for the browser tests. Installs only what is missing.
+set -euo pipefail
+needed=()
+[ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || needed+=(fonts-arphic-uming)
+command -v pdfsig >/dev/null 2>&1 || needed+=(poppler-utils)
+command -v msgfmt >/dev/null 2>&1 || needed+=(gettext)
+command -v chromium >/dev/null 2>&1 || needed+=(chromium)
+[ ${#needed[@]} -eq 0 ] && exit 0
+echo "Installing Debian packages: ${needed[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO="sudo"
+else
+  echo "Please install these Debian packages as root: ${needed[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${needed[@]}"
