@@ -1,0 +1,515 @@
+"""Reading and validating an uploaded ``.h5p`` package, following the H5P specification.
+
+An ``.h5p`` file is a zip holding ``h5p.json`` (the package's metadata), ``content/`` (``content.json`` and the
+media it uses) and one folder per library, named ``machineName-major.minor`` or ``machineName``, each with its
+``library.json``. ``inspect_package`` reads such a file without writing anything and either returns a
+``PackageManifest`` or raises ``H5PPackageError`` whose message names the file inside the package and the problem.
+
+The checks, in the order a hostile file meets them: the upload's size; that it is a zip at all; each entry's
+name (absolute, ``..``, drive letters, backslashes, control characters, duplicates), type (symlinks), encryption,
+size (per file, in total, by compression ratio, by count) and extension (the H5P core's default whitelists, which
+differ for content and libraries); then ``h5p.json``, ``content/content.json``, every ``library.json``, the
+dependencies, and every SVG (script is refused, see ``courses.h5p.svg``). Entries whose name has a component
+starting with ``.`` or ``_`` are ignored, as the H5P core does, once their name has been checked for safety.
+"""
+
+import json
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field, fields
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .svg import UnsafeSVG, check_svg
+
+# The H5P core's defaults (H5PCore::$defaultContentWhitelist and $defaultLibraryWhitelistExtras).
+CONTENT_EXTENSIONS = frozenset(
+    "json png jpg jpeg gif bmp tif tiff svg eot ttf woff woff2 otf webm mp4 ogg mp3 m4a wav txt pdf rtf doc docx "
+    "xls xlsx ppt pptx odt ods odp xml csv diff patch swf md textile vtt webvtt gltf glb".split()
+)
+LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css"}
+
+# The H5P core's patterns for h5p.json and library.json (H5PValidator's $h5pRequired and $libraryRequired).
+MACHINE_NAME = re.compile(r"^[\w.-]{1,255}$", re.ASCII)
+MAIN_LIBRARY = re.compile(r"^[$a-z_][0-9a-z_.$]{1,254}$", re.IGNORECASE)
+LANGUAGE = re.compile(r"^[-a-zA-Z]{1,10}$")
+VERSION_NUMBER = re.compile(r"^[0-9]{1,5}$")
+EMBED_TYPES = frozenset({"iframe", "div"})
+WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
+UNIX_FILE_TYPE_MASK = 0o170000
+UNIX_SYMLINK = 0o120000
+ZIP_ENCRYPTED_FLAG = 0x1
+READ_CHUNK = 64 * 1024
+
+# What a broken or hostile zip can make the zipfile module raise while it is being read.
+ZIP_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+    OverflowError,
+    IndexError,
+    KeyError,
+)
+
+
+class H5PPackageError(Exception):
+    """An uploaded package is rejected. ``str(error)`` is a translated sentence naming the file and the problem."""
+
+    def __init__(self, message, path=""):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+    def __str__(self):
+        return str(self.message)
+
+
+@dataclass(frozen=True)
+class PackageLimits:
+    """Limits that keep a package (or a zip bomb) from exhausting memory, disk or time.
+
+    Override any of them with the ``H5P_LIMITS`` setting, e.g. ``H5P_LIMITS = {"max_files": 10000}``.
+    """
+
+    max_upload_bytes: int = 100 * 1024 * 1024
+    max_files: int = 5000
+    max_file_bytes: int = 64 * 1024 * 1024
+    max_total_bytes: int = 256 * 1024 * 1024
+    max_content_json_bytes: int = 2 * 1024 * 1024
+    max_metadata_json_bytes: int = 256 * 1024
+    # Text compresses well, so the ratio is only judged on entries large enough to matter.
+    max_compression_ratio: int = 100
+    ratio_checked_above_bytes: int = 1024 * 1024
+
+    @classmethod
+    def from_settings(cls):
+        overrides = getattr(settings, "H5P_LIMITS", {})
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in overrides.items() if key in known})
+
+
+@dataclass(frozen=True)
+class Dependency:
+    machine_name: str
+    major: int
+    minor: int
+
+    def __str__(self):
+        return f"{self.machine_name} {self.major}.{self.minor}"
+
+
+@dataclass
+class PackageManifest:
+    """What a valid package holds: its metadata and the entries to extract."""
+
+    h5p_json: dict
+    content_json: dict
+    libraries: dict[str, dict] = field(default_factory=dict)  # folder name → library.json
+    entries: list[zipfile.ZipInfo] = field(default_factory=list)
+
+    @property
+    def title(self):
+        return self.h5p_json["title"]
+
+    @property
+    def main_library(self):
+        return self.h5p_json["mainLibrary"]
+
+    @property
+    def main_dependency(self) -> Dependency:
+        return next(dep for dep in dependencies_of(self.h5p_json) if dep.machine_name == self.main_library)
+
+    @property
+    def main_library_version(self):
+        main = self.main_dependency
+        return f"{main.major}.{main.minor}"
+
+    @property
+    def licence(self):
+        licence = self.h5p_json.get("license", "")
+        return licence if isinstance(licence, str) else ""
+
+    @property
+    def language(self):
+        return self.h5p_json["language"]
+
+    @property
+    def size_bytes(self):
+        return sum(info.file_size for info in self.entries)
+
+    @property
+    def file_count(self):
+        return len(self.entries)
+
+
+def version_number(value):
+    """A version field as an int: the specification allows integers and digit strings; anything else is None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value <= 99999 else None
+    if isinstance(value, str) and VERSION_NUMBER.match(value):
+        return int(value)
+    return None
+
+
+def dependencies_of(metadata, key="preloadedDependencies"):
+    """The valid dependencies listed under ``key`` of an ``h5p.json`` or ``library.json`` (already checked)."""
+    return [
+        Dependency(dep["machineName"], version_number(dep["majorVersion"]), version_number(dep["minorVersion"]))
+        for dep in metadata.get(key) or []
+    ]
+
+
+def inspect_package(upload, limits=None) -> PackageManifest:
+    """Validate an uploaded ``.h5p`` file (any seekable binary file object) without writing anything.
+
+    Returns the ``PackageManifest`` of a valid package; raises ``H5PPackageError`` otherwise. The file
+    position is left wherever reading ended.
+    """
+    limits = limits or PackageLimits.from_settings()
+    upload_size = _upload_size(upload)
+    if upload_size == 0:
+        raise H5PPackageError(_("The file is empty: an .h5p package is a zip archive."))
+    if upload_size > limits.max_upload_bytes:
+        raise H5PPackageError(
+            _("The file is %(size)s bytes; packages may be at most %(limit)s bytes.")
+            % {"size": upload_size, "limit": limits.max_upload_bytes}
+        )
+    try:
+        archive = zipfile.ZipFile(upload)
+    except ZIP_READ_ERRORS as error:
+        raise H5PPackageError(_("The file is not a valid zip archive (an .h5p package is one).")) from error
+    with archive:
+        try:
+            return _inspect_archive(archive, upload_size, limits)
+        except ZIP_READ_ERRORS as error:
+            raise H5PPackageError(
+                _("The zip archive is corrupt or truncated and cannot be read (%(reason)s).") % {"reason": error}
+            ) from error
+        except RecursionError as error:
+            raise H5PPackageError(_("A JSON file in the package is nested too deeply to read.")) from error
+
+
+def _upload_size(upload):
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(0)
+    return size
+
+
+def _inspect_archive(archive, upload_size, limits):
+    infos = archive.infolist()
+    if len(infos) > limits.max_files:
+        raise H5PPackageError(
+            _("The package has %(count)s entries; at most %(limit)s files are allowed.")
+            % {"count": len(infos), "limit": limits.max_files}
+        )
+    entries = _checked_entries(infos, limits)
+    total = sum(info.file_size for info in entries)
+    if total > limits.ratio_checked_above_bytes and total > upload_size * limits.max_compression_ratio:
+        raise H5PPackageError(
+            _("The package unpacks to %(ratio)s times its own size, which is how a zip bomb looks.")
+            % {"ratio": total // max(upload_size, 1)}
+        )
+    by_name = {info.filename: info for info in entries}
+
+    h5p_json = _read_json(archive, by_name, "h5p.json", limits.max_metadata_json_bytes, limits)
+    _check_h5p_json(h5p_json)
+    content_json = _read_json(archive, by_name, "content/content.json", limits.max_content_json_bytes, limits)
+    libraries = _check_libraries(archive, entries, by_name, limits)
+    _check_dependencies(h5p_json, libraries)
+    for info in entries:
+        if info.filename.lower().endswith(".svg"):
+            try:
+                check_svg(read_entry(archive, info, limits.max_file_bytes))
+            except UnsafeSVG as error:
+                raise H5PPackageError(
+                    _("“%(path)s” is refused: the SVG %(reason)s. SVG files may not carry script.")
+                    % {"path": info.filename, "reason": error},
+                    info.filename,
+                ) from error
+    return PackageManifest(h5p_json, content_json, libraries, entries)
+
+
+def _checked_entries(infos, limits):
+    """Check every entry's name, type, size and extension; return the files to extract."""
+    seen = set()
+    entries = []
+    total = 0
+    for info in infos:
+        name = info.orig_filename
+        _check_entry_name(name)
+        folded = name.rstrip("/").casefold()
+        if folded in seen:
+            raise H5PPackageError(
+                _("“%(path)s” appears more than once in the package.") % {"path": name.rstrip("/")}, name
+            )
+        seen.add(folded)
+        if (info.external_attr >> 16) & UNIX_FILE_TYPE_MASK == UNIX_SYMLINK:
+            raise H5PPackageError(_("“%(path)s” is a symbolic link, which packages may not contain.") % {"path": name})
+        if info.flag_bits & ZIP_ENCRYPTED_FLAG:
+            raise H5PPackageError(_("“%(path)s” is encrypted, which packages may not be.") % {"path": name}, name)
+        if name.endswith("/") or _is_ignored(name):
+            continue
+        _check_entry_size(info, limits)
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise H5PPackageError(
+                _("The package unpacks to more than %(limit)s bytes.") % {"limit": limits.max_total_bytes}, name
+            )
+        _check_extension(name)
+        entries.append(info)
+    return entries
+
+
+def _check_entry_name(name):
+    problem = None
+    if not name or name.startswith("/"):
+        problem = _("an absolute path")
+    elif "\\" in name:
+        problem = _("a backslash in its path")
+    elif WINDOWS_DRIVE.match(name):
+        problem = _("a Windows drive path")
+    elif any(ord(char) < 32 or ord(char) == 127 for char in name):
+        problem = _("a control character in its name")
+    else:
+        parts = name.rstrip("/").split("/")
+        if any(part in ("", ".", "..") for part in parts):
+            problem = _("“..”, “.” or an empty folder in its path")
+    if problem:
+        raise H5PPackageError(
+            _("“%(path)s” is refused: it has %(problem)s, which could write outside the package folder.")
+            % {"path": name.encode("unicode_escape").decode("ascii"), "problem": problem},
+            name,
+        )
+
+
+def _is_ignored(name):
+    return any(part.startswith((".", "_")) for part in name.split("/"))
+
+
+def _check_entry_size(info, limits):
+    if info.file_size > limits.max_file_bytes:
+        raise H5PPackageError(
+            _("“%(path)s” is %(size)s bytes; a single file may be at most %(limit)s bytes.")
+            % {"path": info.filename, "size": info.file_size, "limit": limits.max_file_bytes},
+            info.filename,
+        )
+    if (
+        info.file_size > limits.ratio_checked_above_bytes
+        and info.file_size > max(info.compress_size, 1) * limits.max_compression_ratio
+    ):
+        raise H5PPackageError(
+            _("“%(path)s” expands %(ratio)s times when unpacked, which is how a zip bomb looks.")
+            % {"path": info.filename, "ratio": info.file_size // max(info.compress_size, 1)},
+            info.filename,
+        )
+
+
+def _check_extension(name):
+    is_content = "/" not in name or name.startswith("content/")
+    allowed = CONTENT_EXTENSIONS if is_content else LIBRARY_EXTENSIONS
+    suffix = PurePosixPath(name).suffix.lower().lstrip(".")
+    if suffix not in allowed:
+        where = _("content files") if is_content else _("library files")
+        raise H5PPackageError(
+            _("“%(path)s” has a file type (%(ext)s) that H5P does not allow in %(where)s.")
+            % {"path": name, "ext": f".{suffix}" if suffix else _("no extension"), "where": where},
+            name,
+        )
+
+
+def read_entry(archive, info, limit):
+    """Read one entry, counting the bytes really produced: a header may lie about the size."""
+    if info.file_size > limit:
+        raise H5PPackageError(
+            _("“%(path)s” is %(size)s bytes; at most %(limit)s bytes are allowed for it.")
+            % {"path": info.filename, "size": info.file_size, "limit": limit},
+            info.filename,
+        )
+    chunks = []
+    produced = 0
+    with archive.open(info) as stream:
+        while chunk := stream.read(READ_CHUNK):
+            produced += len(chunk)
+            if produced > info.file_size:
+                raise H5PPackageError(
+                    _("“%(path)s” unpacks to more bytes than the archive declares.") % {"path": info.filename},
+                    info.filename,
+                )
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _read_json(archive, by_name, path, limit, limits, *, required_message=None):
+    info = by_name.get(path)
+    if info is None:
+        raise H5PPackageError(required_message or _("“%(path)s” is missing from the package.") % {"path": path}, path)
+    data = read_entry(archive, info, min(limit, limits.max_file_bytes))
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise H5PPackageError(
+            _("“%(path)s” is not valid JSON (%(reason)s).") % {"path": path, "reason": error}, path
+        ) from error
+    if not isinstance(value, dict):
+        raise H5PPackageError(_("“%(path)s” must hold a JSON object.") % {"path": path}, path)
+    return value
+
+
+def _schema_error(path, problem):
+    return H5PPackageError(
+        _("“%(path)s” does not follow the H5P specification: %(problem)s.") % {"path": path, "problem": problem},
+        path,
+    )
+
+
+def _check_dependency_list(path, metadata, key, *, required):
+    deps = metadata.get(key)
+    if deps is None and not required:
+        return
+    if not isinstance(deps, list) or (required and not deps):
+        raise _schema_error(path, _("“%(key)s” must be a non-empty list") % {"key": key})
+    for dep in deps:
+        if not isinstance(dep, dict):
+            raise _schema_error(path, _("every entry of “%(key)s” must be an object") % {"key": key})
+        name = dep.get("machineName")
+        if not isinstance(name, str) or not MACHINE_NAME.match(name):
+            raise _schema_error(path, _("a dependency has an invalid machineName (%(value)r)") % {"value": name})
+        for version_key in ("majorVersion", "minorVersion"):
+            if version_number(dep.get(version_key)) is None:
+                raise _schema_error(
+                    path,
+                    _("dependency %(name)s has an invalid %(key)s (%(value)r)")
+                    % {"name": name, "key": version_key, "value": dep.get(version_key)},
+                )
+
+
+def _check_h5p_json(h5p_json):
+    path = "h5p.json"
+    title = h5p_json.get("title")
+    if not isinstance(title, str) or not 1 <= len(title.strip()) <= 255:
+        raise _schema_error(path, _("“title” must be text of 1 to 255 characters"))
+    language = h5p_json.get("language")
+    if not isinstance(language, str) or not LANGUAGE.match(language):
+        raise _schema_error(path, _("“language” must be a language code such as “en” or “und”"))
+    main = h5p_json.get("mainLibrary")
+    if not isinstance(main, str) or not MAIN_LIBRARY.match(main):
+        raise _schema_error(path, _("“mainLibrary” must be a library's machine name"))
+    embed_types = h5p_json.get("embedTypes")
+    if (
+        not isinstance(embed_types, list)
+        or not embed_types
+        or not all(isinstance(kind, str) and kind in EMBED_TYPES for kind in embed_types)
+    ):
+        raise _schema_error(path, _("“embedTypes” must list “div” and/or “iframe”"))
+    _check_dependency_list(path, h5p_json, "preloadedDependencies", required=True)
+    if "license" in h5p_json and not isinstance(h5p_json["license"], str):
+        raise _schema_error(path, _("“license” must be text"))
+    if main not in {dep.machine_name for dep in dependencies_of(h5p_json)}:
+        raise H5PPackageError(
+            _("“h5p.json” names %(main)s as its main library, but it is not among its preloadedDependencies.")
+            % {"main": main},
+            path,
+        )
+
+
+def _check_libraries(archive, entries, by_name, limits):
+    folders = sorted({info.filename.split("/", 1)[0] for info in entries if "/" in info.filename} - {"content"})
+    libraries = {}
+    for folder in folders:
+        path = f"{folder}/library.json"
+        library = _read_json(
+            archive,
+            by_name,
+            path,
+            limits.max_metadata_json_bytes,
+            limits,
+            required_message=_("The library folder “%(folder)s” has no library.json.") % {"folder": folder},
+        )
+        _check_library_json(path, folder, library, by_name)
+        libraries[folder] = library
+    return libraries
+
+
+def _check_library_json(path, folder, library, by_name):
+    title = library.get("title")
+    if not isinstance(title, str) or not 1 <= len(title) <= 255:
+        raise _schema_error(path, _("“title” must be text of 1 to 255 characters"))
+    name = library.get("machineName")
+    if not isinstance(name, str) or not MACHINE_NAME.match(name):
+        raise _schema_error(path, _("“machineName” is missing or invalid"))
+    versions = {}
+    for key in ("majorVersion", "minorVersion", "patchVersion"):
+        versions[key] = version_number(library.get(key))
+        if versions[key] is None:
+            raise _schema_error(path, _("“%(key)s” must be a whole number") % {"key": key})
+    if library.get("runnable") not in (0, 1, "0", "1", True, False):
+        raise _schema_error(path, _("“runnable” must be 0 or 1"))
+    if folder not in (name, f"{name}-{versions['majorVersion']}.{versions['minorVersion']}"):
+        raise _schema_error(
+            path,
+            _("it describes %(name)s %(major)s.%(minor)s, which does not match its folder's name")
+            % {"name": name, "major": versions["majorVersion"], "minor": versions["minorVersion"]},
+        )
+    for key in ("preloadedDependencies", "dynamicDependencies", "editorDependencies"):
+        _check_dependency_list(path, library, key, required=False)
+    for key in ("preloadedJs", "preloadedCss"):
+        files = library.get(key, [])
+        if not isinstance(files, list) or not all(
+            isinstance(item, dict) and isinstance(item.get("path"), str) for item in files
+        ):
+            raise _schema_error(path, _("“%(key)s” must be a list of objects with a “path”") % {"key": key})
+        for item in files:
+            if f"{folder}/{item['path']}" not in by_name:
+                raise _schema_error(
+                    path, _("it loads “%(file)s”, which is not in its folder") % {"file": item["path"]}
+                )
+
+
+def _check_dependencies(h5p_json, libraries):
+    """Every library the content preloads, and every library those preload, must be in the package."""
+    available = {}
+    for library in libraries.values():
+        key = (
+            library["machineName"],
+            version_number(library["majorVersion"]),
+            version_number(library["minorVersion"]),
+        )
+        available[key] = library
+    pending = [(dep, "h5p.json") for dep in dependencies_of(h5p_json)]
+    checked = set()
+    while pending:
+        dep, needed_by = pending.pop()
+        key = (dep.machine_name, dep.major, dep.minor)
+        if key in checked:
+            continue
+        checked.add(key)
+        library = available.get(key)
+        if library is None:
+            raise H5PPackageError(
+                _(
+                    "%(needed_by)s needs the library %(dependency)s, but the package has no folder "
+                    "“%(name)s-%(major)s.%(minor)s” (or “%(name)s”) for it."
+                )
+                % {
+                    "needed_by": needed_by,
+                    "dependency": dep,
+                    "name": dep.machine_name,
+                    "major": dep.major,
+                    "minor": dep.minor,
+                },
+                needed_by,
+            )
+        pending.extend((sub, f"{dep.machine_name} {dep.major}.{dep.minor}") for sub in dependencies_of(library))
