@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "courses"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("courses/<int:course_id>/enrol/", views.enrol_view, name="enrol"),
+    path("courses/<int:course_id>/unenrol/", views.unenrol_view, name="unenrol"),
+    path("xapi/", views.xapi_view, name="xapi"),
+    path("trainer/", views.trainer_courses, name="trainer_courses"),
+    path("trainer/<int:course_id>/", views.trainer_learners, name="trainer_learners"),
+    path("trainer/<int:course_id>/learners.csv", views.trainer_learners_csv, name="trainer_learners_csv"),
+    path("sessions/<int:session_id>/register/", views.register_view, name="register"),
+    path("sessions/<int:session_id>/cancel/", views.cancel_registration_view, name="cancel_registration"),
+    path("sessions/<int:session_id>/attendance/", views.session_attendance, name="session_attendance"),
+    path("check-in/", views.check_in_view, name="check_in"),
+]

@@ -1,6 +1,6 @@
 from .attendance import Attendance, Registration, TrainingSession
 from .h5p import H5PPackage
-from .pages import CourseIndexPage, CoursePage, ModulePage
+from .pages import CourseIndexPage, CoursePage, ModulePage, WorkshopIndexPage, WorkshopPage
 from .progress import ContentUserData, Enrolment, H5PAttempt, ModuleProgress, XAPIStatement
 
 __all__ = [
@@ -15,5 +15,7 @@ __all__ = [
     "ModuleProgress",
     "Registration",
     "TrainingSession",
+    "WorkshopIndexPage",
+    "WorkshopPage",
     "XAPIStatement",
 ]

@@ -19,11 +19,18 @@ class TrainingSession(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     checkin_code = models.CharField(_("check-in code"), max_length=12, blank=True)
     checkin_code_expires_at = models.DateTimeField(_("check-in code expires at"), null=True, blank=True)
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organisers"),
+        blank=True,
+        related_name="organised_sessions",
+        help_text=_("People who may manage registrations and record attendance."),
+    )
 
     class Meta:
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
-        indexes = [models.Index(fields=["kind", "starts_at"])]
+        indexes = [models.Index(fields=["kind", "starts_at"]), models.Index(fields=["checkin_code"])]
 
     def __str__(self):
         return self.title
@@ -46,7 +53,8 @@ class Registration(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         constraints = [models.UniqueConstraint(fields=["session", "user"], name="unique_registration")]
-        ordering = ["created_at"]
+        indexes = [models.Index(fields=["session", "status", "created_at"])]
+        ordering = ["created_at", "pk"]
 
     def __str__(self):
         return f"{self.user} @ {self.session}"

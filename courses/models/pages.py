@@ -1,15 +1,36 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Locale, Page
 from wagtail.search import index
+
+from home.blocks import RICH_TEXT_FEATURES
 
 from ..blocks import ModuleStreamBlock
 from ..choices import CompetencyArea, CompletionRule, CourseLevel
+from .attendance import TrainingSession
+
+CATALOGUE_PAGE_SIZE = 12
+
+
+def canonical(page):
+    """The default-language version of a translated page.
+
+    A course and its modules exist once per language, but a teacher's enrolment and progress are one: they are
+    always recorded against the default-language page, whichever language the teacher reads in.
+    """
+    default = Locale.get_default()
+    if page.locale_id == default.pk:
+        return page
+    return page.get_translation_or_none(default) or page
 
 
 class CourseIndexPage(Page):
@@ -25,9 +46,42 @@ class CourseIndexPage(Page):
     class Meta:
         verbose_name = _("course index page")
 
+    def courses(self, competency_area="", level="", query=""):
+        """The live courses of this catalogue, filtered as a teacher asked."""
+        courses = CoursePage.objects.child_of(self).live().public().select_related("cover_image")
+        if competency_area in CompetencyArea.values:
+            courses = courses.filter(competency_area=competency_area)
+        if level in CourseLevel.values:
+            courses = courses.filter(level=level)
+        query = query.strip()[:100]
+        if query:
+            # Chinese has no spaces between words, so a full-text index finds little; a substring match does.
+            courses = courses.filter(Q(title__icontains=query) | Q(summary__icontains=query))
+        return courses.order_by("level", "title")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        area = request.GET.get("area", "")
+        level = request.GET.get("level", "")
+        query = request.GET.get("q", "")
+        courses = self.courses(area, level, query)
+        context.update(
+            courses=Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page")),
+            competency_areas=CompetencyArea.choices,
+            levels=CourseLevel.choices,
+            selected_area=area,
+            selected_level=level,
+            query=query,
+            is_filtered=bool(area or level or query.strip()),
+        )
+        return context
+
 
 class CoursePage(Page):
     summary = models.TextField(_("summary"), max_length=500)
+    description = RichTextField(_("description"), blank=True, features=RICH_TEXT_FEATURES)
     competency_area = models.CharField(_("competency area"), max_length=20, choices=CompetencyArea.choices)
     level = models.CharField(_("level"), max_length=20, choices=CourseLevel.choices)
     study_hours = models.DecimalField(
@@ -52,6 +106,7 @@ class CoursePage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
+        FieldPanel("description"),
         MultiFieldPanel(
             [FieldPanel("competency_area"), FieldPanel("level"), FieldPanel("study_hours")],
             heading=_("Classification"),
@@ -59,7 +114,8 @@ class CoursePage(Page):
         FieldPanel("trainers"),
         FieldPanel("prerequisites"),
         MultiFieldPanel(
-            [FieldPanel("enrolment_opens"), FieldPanel("enrolment_closes")], heading=_("Enrolment window")
+            [FieldRowPanel([FieldPanel("enrolment_opens"), FieldPanel("enrolment_closes")])],
+            heading=_("Enrolment window"),
         ),
         FieldPanel("cover_image"),
     ]
@@ -69,11 +125,37 @@ class CoursePage(Page):
         index.FilterField("level"),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.ModulePage"]
+    subpage_types = ["courses.ModulePage", "courses.WorkshopPage"]
 
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")
+
+    def clean(self):
+        super().clean()
+        if self.enrolment_opens and self.enrolment_closes and self.enrolment_closes <= self.enrolment_opens:
+            raise ValidationError({"enrolment_closes": _("Enrolment must close after it opens.")})
+
+    def modules(self):
+        return ModulePage.objects.child_of(self).live().order_by("path")
+
+    def is_enrolment_open(self, now=None):
+        now = now or timezone.now()
+        if self.enrolment_opens and now < self.enrolment_opens:
+            return False
+        return not (self.enrolment_closes and now >= self.enrolment_closes)
+
+    def is_trainer(self, user):
+        if not user.is_authenticated:
+            return False
+        return canonical(self).trainers.filter(pk=user.pk).exists()
+
+    def get_context(self, request, *args, **kwargs):
+        from ..progress import course_overview
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_overview(self, request.user))
+        return context
 
 
 class ModulePage(Page):
@@ -103,3 +185,152 @@ class ModulePage(Page):
     class Meta:
         verbose_name = _("module")
         verbose_name_plural = _("modules")
+
+    def clean(self):
+        super().clean()
+        if self.completion_rule != CompletionRule.VIEWED and not self.h5p_package_ids:
+            raise ValidationError(
+                {"completion_rule": _("This completion rule needs at least one H5P activity in the body.")}
+            )
+
+    @cached_property
+    def course(self):
+        return CoursePage.objects.ancestor_of(self).get()
+
+    @property
+    def h5p_package_ids(self):
+        """The H5P packages this module's body shows, in order, each once."""
+        ids = []
+        for block in self.body:
+            if block.block_type == "h5p" and block.value.get("package") is not None:
+                package_id = block.value["package"].pk
+                if package_id not in ids:
+                    ids.append(package_id)
+        return ids
+
+    def is_visible_to(self, user):
+        """Whether ``user`` may see this module's content: its enrolled learners, its course's trainers, staff."""
+        from .progress import Enrolment
+
+        if not user.is_authenticated or not user.is_active:
+            return False
+        if user.is_staff:
+            return True
+        course = canonical(self.course)
+        if course.trainers.filter(pk=user.pk).exists():
+            return True
+        return Enrolment.objects.filter(user=user, course=course, status=Enrolment.Status.ACTIVE).exists()
+
+    def get_context(self, request, *args, **kwargs):
+        from ..progress import module_overview
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(module_overview(self, request.user))
+        return context
+
+
+class WorkshopIndexPage(Page):
+    """Workshops and in-service training that belong to no single course."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.WorkshopPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("workshop index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        workshops = WorkshopPage.objects.child_of(self).live().public().select_related("session")
+        now = timezone.now()
+        context["upcoming"] = workshops.filter(session__ends_at__gte=now).order_by("session__starts_at")
+        context["past"] = workshops.filter(session__ends_at__lt=now).order_by("-session__starts_at")[:12]
+        return context
+
+
+class WorkshopPage(Page):
+    """A workshop (研習/工作坊) on a date, in a place or online; its registrations and attendance are its session's."""
+
+    summary = models.TextField(_("summary"), max_length=500)
+    body = RichTextField(_("programme"), blank=True, features=RICH_TEXT_FEATURES)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1, validators=[MinValueValidator(0)])
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    online_url = models.URLField(_("online meeting link"), blank=True)
+    # Translations of a workshop share one session: registrations and attendance do not depend on language.
+    session = models.ForeignKey(
+        TrainingSession,
+        verbose_name=_("session"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="workshop_pages",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+                FieldRowPanel([FieldPanel("hours"), FieldPanel("capacity")]),
+                FieldPanel("place"),
+                FieldPanel("online_url"),
+            ],
+            heading=_("When and where"),
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("place")]
+    parent_page_types = ["courses.CoursePage", "courses.WorkshopIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A workshop must end after it starts.")})
+        if not self.place and not self.online_url:
+            raise ValidationError({"place": _("Give a place, an online meeting link, or both.")})
+
+    def save(self, *args, **kwargs):
+        self.sync_session()
+        super().save(*args, **kwargs)
+
+    def sync_session(self):
+        """Create or update the training session that carries this workshop's registrations and attendance."""
+        values = {
+            "kind": TrainingSession.Kind.WORKSHOP,
+            "starts_at": self.starts_at,
+            "ends_at": self.ends_at,
+            "hours": self.hours,
+            "capacity": self.capacity,
+        }
+        if self.session_id is None:
+            self.session = TrainingSession.objects.create(title=self.title, **values)
+            return
+        if self.locale_id == Locale.get_default().pk:
+            values["title"] = self.title
+        TrainingSession.objects.filter(pk=self.session_id).update(**values)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..attendance import session_overview
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(session_overview(self.session, request.user))
+        parent = self.get_parent().specific
+        context["course"] = parent if isinstance(parent, CoursePage) else None
+        context["can_manage"] = bool(context["course"] and context["course"].is_trainer(request.user)) or (
+            request.user.is_authenticated and request.user.is_staff
+        )
+        return context

@@ -58,6 +58,10 @@ class ModuleProgress(models.Model):
     def __str__(self):
         return f"{self.user} · {self.module}"
 
+    @property
+    def is_completed(self):
+        return self.status == self.Status.COMPLETED
+
 
 class H5PAttempt(models.Model):
     """One attempt at an H5P activity, opened and closed by top-level statements (as Moodle's mod_h5pactivity)."""
@@ -84,6 +88,12 @@ class H5PAttempt(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.module} #{self.number}"
+
+    @property
+    def percent(self):
+        if self.raw_score is None or not self.max_score:
+            return None
+        return round(100 * self.raw_score / self.max_score)
 
 
 class XAPIStatement(models.Model):

@@ -1,0 +1,250 @@
+"""Learning progress: which modules a teacher has completed, how far each course is, and their study hours.
+
+Progress is recorded against the default-language pages (see ``courses.models.pages.canonical``), so a teacher
+who switches language keeps their place. ``Enrolment.progress_percent`` and ``completed_at`` are denormalised
+from ``ModuleProgress`` and are rewritten in the same transaction as the module progress they follow.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+
+from .choices import CompletionRule
+from .models import Attendance, Enrolment, H5PAttempt, ModulePage, ModuleProgress, WorkshopPage
+from .models.pages import canonical
+from .signals import announce_progress
+
+HOURS = Decimal("0.1")
+PAGE_PATH_STEP = 4  # treebeard's steplen: a page's parent path is its own minus four characters
+
+
+def record_view(user, module: ModulePage) -> ModuleProgress:
+    """Note that an enrolled learner opened ``module``; under the *viewed* rule that completes it."""
+    module = canonical(module)
+    progress, _created = ModuleProgress.objects.get_or_create(
+        user=user, module=module, defaults={"course_id": module.get_parent().pk}
+    )
+    if module.completion_rule == CompletionRule.VIEWED and progress.status != ModuleProgress.Status.COMPLETED:
+        evaluate_module(user, module)
+        progress.refresh_from_db()
+    return progress
+
+
+def module_score(module: ModulePage, attempts) -> tuple[Decimal | None, bool]:
+    """The module's score and whether every H5P activity in it was completed, from counted (unflagged) attempts.
+
+    The score is the lowest of the activities' best percentages: each activity must reach the pass mark.
+    """
+    package_ids = module.h5p_package_ids
+    best, completed = {}, set()
+    for attempt in attempts:
+        if attempt.package_id not in package_ids:
+            continue
+        if attempt.completed:
+            completed.add(attempt.package_id)
+        if attempt.max_score:
+            percent = Decimal(attempt.raw_score) * 100 / Decimal(attempt.max_score)
+            best[attempt.package_id] = max(best.get(attempt.package_id, Decimal(0)), percent)
+    if not package_ids:
+        return None, False
+    score = min(best.get(package_id, Decimal(0)) for package_id in package_ids)
+    return score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), completed >= set(package_ids)
+
+
+def is_module_complete(module: ModulePage, score, all_completed) -> bool:
+    if module.completion_rule == CompletionRule.VIEWED:
+        return True
+    if module.completion_rule == CompletionRule.H5P_COMPLETED:
+        return all_completed
+    return score is not None and all_completed and score >= module.pass_mark
+
+
+@transaction.atomic
+def evaluate_module(user, module: ModulePage) -> ModuleProgress:
+    """Re-derive ``user``'s progress in ``module`` from their attempts, and the course's from that.
+
+    Completion is never taken back: a later, worse attempt does not undo a module that was passed.
+    """
+    module = canonical(module)
+    course_id = module.get_parent().pk
+    progress, _created = ModuleProgress.objects.select_for_update().get_or_create(
+        user=user, module=module, defaults={"course_id": course_id}
+    )
+    attempts = H5PAttempt.objects.filter(user=user, module=module, flagged=False, finished_at__isnull=False).only(
+        "package_id", "raw_score", "max_score", "completed"
+    )
+    score, all_completed = module_score(module, attempts)
+    progress.best_score = score
+    newly_completed = progress.status != ModuleProgress.Status.COMPLETED and is_module_complete(
+        module, score, all_completed
+    )
+    if newly_completed:
+        progress.status = ModuleProgress.Status.COMPLETED
+        progress.completed_at = timezone.now()
+    progress.save(update_fields=["best_score", "status", "completed_at"])
+    if newly_completed:
+        refresh_enrolment(user, progress.course)
+        announce_progress(user)
+    return progress
+
+
+@transaction.atomic
+def refresh_enrolment(user, course) -> Enrolment | None:
+    """Recompute the denormalised percentage and completion date of ``user``'s enrolment in ``course``."""
+    enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    if enrolment is None:
+        return None
+    module_ids = list(ModulePage.objects.child_of(course).live().values_list("pk", flat=True))
+    done = ModuleProgress.objects.filter(
+        user=user, module_id__in=module_ids, status=ModuleProgress.Status.COMPLETED
+    ).count()
+    enrolment.progress_percent = 100 * done // len(module_ids) if module_ids else 0
+    if module_ids and done == len(module_ids) and enrolment.completed_at is None:
+        # A course, once completed, stays completed: certificates may already rest on it.
+        enrolment.completed_at = timezone.now()
+        announce_progress(user)
+    enrolment.save(update_fields=["progress_percent", "completed_at"])
+    return enrolment
+
+
+@dataclass(frozen=True)
+class StudyHours:
+    course_hours: Decimal
+    attended_hours: Decimal
+
+    @property
+    def total(self):
+        return self.course_hours + self.attended_hours
+
+
+def live_modules_by_course(course_paths):
+    """``{course path: [module ids]}`` for the live modules of the courses at ``course_paths``, in one query."""
+    modules = {path: [] for path in course_paths}
+    rows = (
+        ModulePage.objects.live()
+        .annotate(parent_path=Substr("path", 1, Length("path") - PAGE_PATH_STEP))
+        .filter(parent_path__in=list(course_paths))
+        .order_by("path")
+        .values_list("pk", "parent_path")
+    )
+    for module_id, parent_path in rows:
+        modules[parent_path].append(module_id)
+    return modules
+
+
+def study_hours(user) -> StudyHours:
+    """A module's share of its course's hours for each completed module, and the hours of attended sessions."""
+    completed = list(
+        ModuleProgress.objects.filter(user=user, status=ModuleProgress.Status.COMPLETED).values_list(
+            "module_id", "course__path", "course__study_hours"
+        )
+    )
+    modules = live_modules_by_course({path for _module, path, _hours in completed})
+    course_hours = Decimal(0)
+    for module_id, path, hours in completed:
+        if module_id in modules[path]:
+            course_hours += Decimal(hours) / len(modules[path])
+    attended = Attendance.objects.filter(user=user).aggregate(hours=Sum("session__hours"))["hours"] or Decimal(0)
+    return StudyHours(course_hours.quantize(HOURS, rounding=ROUND_HALF_UP), Decimal(attended))
+
+
+def progress_by_translation_key(user, modules):
+    """``{translation key: ModuleProgress}`` for ``modules`` in any language."""
+    if not user.is_authenticated or not modules:
+        return {}
+    rows = ModuleProgress.objects.filter(
+        user=user, module__translation_key__in=[m.translation_key for m in modules]
+    ).select_related("module")
+    return {row.module.translation_key: row for row in rows}
+
+
+def course_overview(course, user):
+    """What a course page shows: its modules with the reader's progress, trainers, workshops and enrolment."""
+    from .enrolment import refusal_reason
+
+    source = canonical(course)
+    modules = list(course.modules())
+    progress = progress_by_translation_key(user, modules)
+    enrolment = None
+    if user.is_authenticated:
+        enrolment = Enrolment.objects.filter(user=user, course=source).first()
+    enrolled = enrolment is not None and enrolment.status == Enrolment.Status.ACTIVE
+    module_rows = [{"page": module, "progress": progress.get(module.translation_key)} for module in modules]
+    next_module = next(
+        (row["page"] for row in module_rows if not (row["progress"] and row["progress"].is_completed)), None
+    )
+    trainers = list(source.trainers.select_related("teacher_profile"))
+    return {
+        "modules": module_rows,
+        "enrolment": enrolment,
+        "is_enrolled": enrolled,
+        "next_module": next_module if enrolled else None,
+        "trainers": trainers,
+        "is_trainer": user.is_authenticated and any(t.pk == user.pk for t in trainers),
+        "prerequisites": list(course.prerequisites.live()),
+        "workshops": list(WorkshopPage.objects.child_of(course).live().select_related("session")),
+        "refusal": refusal_reason(user, source) if user.is_authenticated and not enrolled else "",
+    }
+
+
+def module_overview(module, user):
+    """What a module page shows: whether the reader may see it, their progress, and the neighbouring modules."""
+    course = module.get_parent().specific
+    siblings = list(ModulePage.objects.child_of(course).live().order_by("path").only("title", "url_path", "path"))
+    index = next((i for i, sibling in enumerate(siblings) if sibling.pk == module.pk), 0)
+    can_view = module.is_visible_to(user)
+    progress = None
+    if can_view and user.is_authenticated:
+        enrolled = Enrolment.objects.filter(
+            user=user, course=canonical(course), status=Enrolment.Status.ACTIVE
+        ).exists()
+        if enrolled:
+            progress = record_view(user, module)
+    return {
+        "course": course,
+        "can_view": can_view,
+        "progress": progress,
+        "previous_module": siblings[index - 1] if index > 0 else None,
+        "next_module": siblings[index + 1] if index + 1 < len(siblings) else None,
+        "module_number": index + 1,
+        "module_count": len(siblings),
+    }
+
+
+def dashboard(user):
+    """The teacher's *My learning*: enrolled courses with progress and the next module, hours, completed courses.
+
+    A fixed number of queries whatever the number of enrolments.
+    """
+    enrolments = list(
+        Enrolment.objects.filter(user=user, status=Enrolment.Status.ACTIVE)
+        .select_related("course", "course__cover_image")
+        .order_by("completed_at", "-enrolled_at")
+    )
+    modules = live_modules_by_course({e.course.path for e in enrolments})
+    completed_ids = set(
+        ModuleProgress.objects.filter(user=user, status=ModuleProgress.Status.COMPLETED).values_list(
+            "module_id", flat=True
+        )
+    )
+    next_ids = {e.pk: next((m for m in modules[e.course.path] if m not in completed_ids), None) for e in enrolments}
+    next_modules = ModulePage.objects.in_bulk([m for m in next_ids.values() if m])
+    rows = [
+        {
+            "enrolment": e,
+            "course": e.course,
+            "next_module": next_modules.get(next_ids[e.pk]),
+            "modules_done": sum(1 for m in modules[e.course.path] if m in completed_ids),
+            "module_count": len(modules[e.course.path]),
+        }
+        for e in enrolments
+    ]
+    return {
+        "in_progress": [row for row in rows if row["enrolment"].completed_at is None],
+        "completed": [row for row in rows if row["enrolment"].completed_at is not None],
+        "hours": study_hours(user),
+    }
