@@ -1,0 +1,232 @@
+"""Professional community networks (國際教育專業社群網絡): their pages, members and regular sessions."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Locale, Page
+from wagtail.search import index
+
+from accounts.choices import County, SchoolLevel
+from courses.models import TrainingSession
+from home.blocks import ResourceBlock
+
+from ..choices import ExpertiseArea
+
+
+class LinkBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Title"))
+    url = blocks.URLBlock(label=_("Address"))
+    description = blocks.CharBlock(label=_("Description"), required=False)
+
+    class Meta:
+        icon = "link"
+        label = _("Link")
+        template = "community/blocks/link_block.html"
+
+
+class CommunityResourcesBlock(blocks.StreamBlock):
+    document = ResourceBlock()
+    link = LinkBlock()
+
+
+class CommunityIndexPage(Page):
+    """Lists the community networks, filtered by region, school level and focus area."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["community.CommunityPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("community index page")
+
+    def get_context(self, request, *args, **kwargs):
+        from ..forms import CommunityFilterForm
+
+        context = super().get_context(request, *args, **kwargs)
+        form = CommunityFilterForm(request.GET or None)
+        communities = CommunityPage.objects.child_of(self).live().public().order_by("title")
+        if form.is_valid():
+            communities = form.filter(communities)
+        communities = list(communities)
+        next_sessions = CommunitySession.next_sessions_by_community(communities)
+        for community in communities:
+            community.next_session = next_sessions.get(community.translation_key)
+        context.update(filter_form=form, communities=communities)
+        return context
+
+
+class CommunityPage(Page):
+    """One community network. Its name is the page title; each language has its own page (Wagtail i18n).
+
+    Members, sessions and facilitators belong to the network, not to one language: they are kept on the page in
+    the default language (see `network`), so both translations show the same people and the same sessions.
+    """
+
+    description = models.TextField(_("description"))
+    region = models.CharField(_("county/city"), max_length=20, choices=County.choices)
+    school_level = models.CharField(
+        _("school level"), max_length=20, choices=SchoolLevel.choices, blank=True, help_text=_("Empty: all levels.")
+    )
+    focus_area = models.CharField(_("focus area"), max_length=20, choices=ExpertiseArea.choices)
+    meeting_pattern = models.CharField(
+        _("regular meetings"), max_length=120, blank=True, help_text=_("For example: every second Wednesday, 15:00.")
+    )
+    facilitators = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("facilitators"), blank=True, related_name="facilitated_communities"
+    )
+    resources = StreamField(CommunityResourcesBlock(), verbose_name=_("shared resources"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("region"), FieldPanel("school_level"), FieldPanel("focus_area"), FieldPanel("meeting_pattern")],
+            heading=_("Classification"),
+        ),
+        FieldPanel("facilitators"),
+        FieldPanel("resources"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("description"),
+        index.FilterField("region"),
+        index.FilterField("school_level"),
+        index.FilterField("focus_area"),
+    ]
+    parent_page_types = ["community.CommunityIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+
+    @cached_property
+    def network(self):
+        """The page in the default language, which holds members, sessions and facilitators for all languages."""
+        if self.locale.language_code == settings.LANGUAGE_CODE:
+            return self
+        default = self.get_translation_or_none(Locale.get_default())
+        return default.specific if default is not None else self
+
+    def members(self):
+        return Membership.objects.filter(community__translation_key=self.translation_key)
+
+    def is_member(self, user):
+        return user.is_authenticated and self.members().filter(user=user).exists()
+
+    def is_facilitator(self, user):
+        return user.is_authenticated and self.network.facilitators.filter(pk=user.pk).exists()
+
+    def join(self, user):
+        membership, _created = Membership.objects.get_or_create(community=self.network, user=user)
+        return membership
+
+    def leave(self, user):
+        self.members().filter(user=user).delete()
+
+    def sessions(self):
+        return (
+            CommunitySession.objects.filter(community__translation_key=self.translation_key)
+            .select_related("training_session")
+            .order_by("training_session__starts_at")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        user = request.user
+        is_member = self.is_member(user)
+        is_facilitator = self.is_facilitator(user)
+        now = timezone.now()
+        sessions = list(self.sessions())
+        context.update(
+            is_member=is_member,
+            is_facilitator=is_facilitator,
+            member_count=self.members().count(),
+            upcoming_sessions=[s for s in sessions if s.training_session.ends_at >= now],
+            past_sessions=[s for s in reversed(sessions) if s.training_session.ends_at < now][:10],
+        )
+        if is_member or is_facilitator:
+            context["member_list"] = (
+                self.members().select_related("user__teacher_profile").order_by("joined_at")
+            )
+        return context
+
+
+class Membership(models.Model):
+    community = models.ForeignKey(
+        CommunityPage, verbose_name=_("community"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="community_memberships",
+    )
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["community", "user"], name="unique_community_membership")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.community}"
+
+
+class CommunitySession(models.Model):
+    """A regular meeting of a community. Date, hours and attendance live on the shared `TrainingSession`."""
+
+    community = models.ForeignKey(
+        CommunityPage, verbose_name=_("community"), on_delete=models.CASCADE, related_name="community_sessions"
+    )
+    training_session = models.OneToOneField(
+        TrainingSession,
+        verbose_name=_("training session"),
+        on_delete=models.CASCADE,
+        related_name="community_session",
+        limit_choices_to={"kind": TrainingSession.Kind.COMMUNITY},
+    )
+    title_en = models.CharField(_("title in English"), max_length=255, blank=True)
+    agenda_zh = models.TextField(_("agenda in Chinese"), blank=True)
+    agenda_en = models.TextField(_("agenda in English"), blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online meeting link"), blank=True)
+
+    class Meta:
+        verbose_name = _("community session")
+        verbose_name_plural = _("community sessions")
+
+    def __str__(self):
+        return self.training_session.title
+
+    @property
+    def title(self):
+        if get_language() == "en" and self.title_en:
+            return self.title_en
+        return self.training_session.title
+
+    @property
+    def agenda(self):
+        if get_language() == "en":
+            return self.agenda_en or self.agenda_zh
+        return self.agenda_zh or self.agenda_en
+
+    @classmethod
+    def next_sessions_by_community(cls, communities):
+        """The next session of each community, keyed by translation key, in one query."""
+        keys = {community.translation_key for community in communities}
+        upcoming = (
+            cls.objects.filter(community__translation_key__in=keys, training_session__ends_at__gte=timezone.now())
+            .select_related("training_session", "community")
+            .order_by("-training_session__starts_at")
+        )
+        # Latest first, so the earliest session of each community is the one left in the mapping.
+        return {session.community.translation_key: session for session in upcoming}
