@@ -1,0 +1,36 @@
+"""Background work of certification, through Django's task framework (immediate in development, a database queue
+with workers in production). Tasks take ids, never model instances, and are safe to run twice."""
+
+from django.contrib.auth import get_user_model
+from django_tasks import task
+
+from .models import BulkIssueItem
+
+
+@task()
+def render_and_sign_certificate(certificate_id: int) -> str:
+    from .issuing import complete_certificate
+
+    return complete_certificate(certificate_id).status
+
+
+@task()
+def reevaluate_teacher(user_id: int) -> list[str]:
+    from .automation import act_on_eligibility
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    return act_on_eligibility(user) if user is not None else []
+
+
+@task()
+def issue_bulk_item(item_id: int) -> str:
+    from .bulk import issue_item
+
+    return issue_item(BulkIssueItem.objects.select_related("batch__programme", "user").get(pk=item_id))
+
+
+@task()
+def send_expiry_reminders() -> int:
+    from .notifications import send_expiry_reminders as send
+
+    return send()
