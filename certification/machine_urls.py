@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import trust
+from .views import status, trust
 
 app_name = "credentials"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("ca.pem", trust.ca_certificate, name="ca_certificate"),
     path("issuer", trust.credential_issuer, name="issuer"),
     path("jwks.json", trust.credential_jwks, name="jwks"),
+    path("status/<str:public_id>", status.certificate_status, name="status"),
 ]
