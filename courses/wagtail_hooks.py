@@ -1,14 +1,42 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .h5p.admin import H5PPackageCreateView, H5PPackageForm
 from .models import H5PPackage
 
 
 class H5PPackageViewSet(SnippetViewSet):
+    """Trainers upload, list and delete H5P packages here (the Trainers group holds the permissions)."""
+
     model = H5PPackage
     icon = "pick"
     menu_label = "H5P"
-    list_display = ["title", "main_library", "main_library_version", "created_at"]
+    add_to_admin_menu = True
+    create_view_class = H5PPackageCreateView
+    list_display = ["title", "main_library", "main_library_version", "licence", "file_count", "created_at"]
+    list_filter = ["main_library"]
+    search_fields = ["title", "main_library"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("package_file"),
+            FieldPanel("title"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("main_library", read_only=True),
+                    FieldPanel("main_library_version", read_only=True),
+                    FieldPanel("licence", read_only=True),
+                    FieldPanel("language", read_only=True),
+                    FieldPanel("size_bytes", read_only=True),
+                    FieldPanel("file_count", read_only=True),
+                    FieldPanel("original_filename", read_only=True),
+                ],
+                heading=_("Read from the package"),
+            ),
+        ],
+        base_form_class=H5PPackageForm,
+    )
 
 
 register_snippet(H5PPackageViewSet)

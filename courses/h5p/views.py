@@ -1,0 +1,155 @@
+"""The player's server side: package files, and the learner's saved state (H5P's ``contentUserData``).
+
+Both answer only to a user the module is visible to (``ModulePage.is_visible_to``), and only for a package
+that the module's body shows.
+"""
+
+import re
+from pathlib import PurePosixPath
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ..models import ContentUserData, H5PPackage, ModulePage
+from .package import LIBRARY_EXTENSIONS
+from .player import PACKAGE_FILE_CSP
+
+# Types for every extension a package may hold (the H5P whitelists); anything else is not served.
+CONTENT_TYPES = {
+    "js": "text/javascript; charset=utf-8",
+    "css": "text/css; charset=utf-8",
+    "json": "application/json",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "bmp": "image/bmp",
+    "tif": "image/tiff",
+    "tiff": "image/tiff",
+    "eot": "application/vnd.ms-fontobject",
+    "ttf": "font/ttf",
+    "otf": "font/otf",
+    "woff": "font/woff",
+    "woff2": "font/woff2",
+    "webm": "video/webm",
+    "mp4": "video/mp4",
+    "ogg": "audio/ogg",
+    "mp3": "audio/mpeg",
+    "m4a": "audio/mp4",
+    "wav": "audio/wav",
+    "txt": "text/plain; charset=utf-8",
+    "md": "text/plain; charset=utf-8",
+    "textile": "text/plain; charset=utf-8",
+    "diff": "text/plain; charset=utf-8",
+    "patch": "text/plain; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "xml": "application/xml",
+    "vtt": "text/vtt; charset=utf-8",
+    "webvtt": "text/vtt; charset=utf-8",
+    "pdf": "application/pdf",
+    "rtf": "application/rtf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "swf": "application/octet-stream",
+    "gltf": "model/gltf+json",
+    "glb": "model/gltf-binary",
+}
+# Downloaded rather than shown inline: formats a browser might render with active content.
+ATTACHMENT_EXTENSIONS = frozenset({"swf", "pdf", "xml"})
+SAFE_PATH = re.compile(r"^[\w .()+,@~-]+(/[\w .()+,@~-]+)*$")
+USER_DATA_KEY = re.compile(r"^[\w-]{1,64}$", re.ASCII)
+MAX_USER_DATA_BYTES = 64 * 1024
+PACKAGE_FILE_MAX_AGE = 24 * 60 * 60
+
+
+def _package_shown_to(request, module_id, package_id):
+    """The package, if the module shows it and the user may see the module; else 403 or 404."""
+    module = get_object_or_404(ModulePage, pk=module_id)
+    if not module.is_visible_to(request.user):
+        raise PermissionDenied
+    if package_id not in module.h5p_package_ids:
+        raise Http404
+    return get_object_or_404(H5PPackage, pk=package_id)
+
+
+@require_http_methods(["GET", "HEAD"])
+def package_file(request, module_id, package_id, path):
+    """One file of an extracted package, streamed from storage with its content type.
+
+    Files are immutable (their folder is named by the package's hash), so browsers may keep them a day;
+    ``private`` keeps shared caches from serving them to someone else.
+    """
+    package = _package_shown_to(request, module_id, package_id)
+    suffix = PurePosixPath(path).suffix.lower().lstrip(".")
+    parts = path.split("/")
+    if (
+        not SAFE_PATH.match(path)
+        or any(part in (".", "..") or part.startswith((".", "_")) for part in parts)
+        or suffix not in LIBRARY_EXTENSIONS
+    ):
+        raise Http404
+    try:
+        stored = default_storage.open(package.file_path(path), "rb")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
+        raise Http404 from error
+    response = FileResponse(
+        stored,
+        content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
+        as_attachment=suffix in ATTACHMENT_EXTENSIONS,
+        filename=parts[-1] if suffix in ATTACHMENT_EXTENSIONS else "",
+    )
+    response["Cache-Control"] = f"private, max-age={PACKAGE_FILE_MAX_AGE}"
+    response["Content-Security-Policy"] = PACKAGE_FILE_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def content_user_data(request, module_id, package_id):
+    """H5P's ``contentUserData`` protocol for the signed-in learner (``ajax.contentUserDataUrl``).
+
+    GET ``?dataType=state&subContentId=0`` answers ``{"success": true, "data": "<JSON text>" | false}``.
+    POST (form-encoded, CSRF-protected) with ``data`` saves it, or deletes it when ``data`` is ``0``;
+    answers ``{"success": true}``. The state belongs to the user and the package, whichever module shows it.
+    """
+    package = _package_shown_to(request, module_id, package_id)
+    data_type = request.GET.get("dataType", "state")
+    sub_content_id = request.GET.get("subContentId", "0")
+    if not USER_DATA_KEY.match(data_type) or not USER_DATA_KEY.match(sub_content_id):
+        return JsonResponse({"success": False, "message": _("Invalid data type or sub-content id.")}, status=400)
+    saved = ContentUserData.objects.filter(
+        user=request.user, package=package, data_type=data_type, sub_content_id=sub_content_id
+    )
+    if request.method == "GET":
+        state = saved.values_list("data", flat=True).first()
+        return JsonResponse({"success": True, "data": state if state is not None else False})
+    data = request.POST.get("data")
+    if data is None:
+        return JsonResponse({"success": False, "message": _("No data was sent.")}, status=400)
+    if data == "0":
+        saved.delete()
+        return JsonResponse({"success": True})
+    if len(data.encode()) > MAX_USER_DATA_BYTES:
+        return JsonResponse(
+            {"success": False, "message": _("The saved state is too large (at most 64 KB).")}, status=413
+        )
+    ContentUserData.objects.update_or_create(
+        user=request.user,
+        package=package,
+        data_type=data_type,
+        sub_content_id=sub_content_id,
+        defaults={"data": data},
+    )
+    return JsonResponse({"success": True})
