@@ -97,3 +97,16 @@ def test_in_development_the_key_is_created_on_first_use(settings, tmp_path, make
 
     assert (tmp_path / "pki" / SIGNER_P12).exists()
     assert "Signature is Valid." in pdfsig(signed.data)
+
+
+def test_the_signature_binds_the_signer_certificate_for_every_document(make_snapshot):
+    # The signing-certificate-v2 attribute is prepared once per process; it must still name our certificate.
+    for holder in ("王小明", "李美玲"):
+        signed = sign_certificate_pdf(render_certificate_pdf(make_snapshot(holder_name_zh=holder)))
+        (signature,) = PdfFileReader(io.BytesIO(signed.data)).embedded_signatures
+        (attribute,) = [
+            a for a in signature.signer_info["signed_attrs"] if a["type"].native == "signing_certificate_v2"
+        ]
+        (certificate_id,) = attribute["values"][0]["certs"]
+
+        assert certificate_id["cert_hash"].native == hashlib.sha256(signature.signer_cert.dump()).digest()
