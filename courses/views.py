@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from . import attendance, xapi
 from .enrolment import EnrolmentRefused, enrol, unenrol
 from .models import CoursePage, Enrolment, ModuleProgress, Registration, TrainingSession
-from .models.pages import canonical
+from .models.pages import canonical, default_locale_id
 from .progress import dashboard as dashboard_data
 from .progress import live_modules_by_course
 
@@ -85,13 +85,7 @@ def xapi_view(request):
 
 def _trained_courses(user):
     courses = CoursePage.objects.all() if user.is_staff else CoursePage.objects.filter(trainers=user)
-    return courses.filter(locale_id=canonical_locale_id()).order_by("title")
-
-
-def canonical_locale_id():
-    from wagtail.models import Locale
-
-    return Locale.get_default().pk
+    return courses.filter(locale_id=default_locale_id()).order_by("title")
 
 
 def _trained_course(user, course_id):

@@ -1,4 +1,7 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -27,10 +30,15 @@ def canonical(page):
     A course and its modules exist once per language, but a teacher's enrolment and progress are one: they are
     always recorded against the default-language page, whichever language the teacher reads in.
     """
-    default = Locale.get_default()
-    if page.locale_id == default.pk:
+    default_id = default_locale_id()
+    if page.locale_id == default_id:
         return page
-    return page.get_translation_or_none(default) or page
+    return page.get_translation_or_none(default_id) or page
+
+
+def default_locale_id():
+    """The default content locale's id, looked up once an hour rather than on every page view."""
+    return cache.get_or_set("courses:default-locale-id", lambda: Locale.get_default().pk, 3600)
 
 
 class CourseIndexPage(Page):
@@ -75,6 +83,9 @@ class CourseIndexPage(Page):
             selected_level=level,
             query=query,
             is_filtered=bool(area or level or query.strip()),
+            query_string=urlencode(
+                {key: value for key, value in (("q", query), ("area", area), ("level", level)) if value}
+            ),
         )
         return context
 
@@ -144,11 +155,6 @@ class CoursePage(Page):
         if self.enrolment_opens and now < self.enrolment_opens:
             return False
         return not (self.enrolment_closes and now >= self.enrolment_closes)
-
-    def is_trainer(self, user):
-        if not user.is_authenticated:
-            return False
-        return canonical(self).trainers.filter(pk=user.pk).exists()
 
     def get_context(self, request, *args, **kwargs):
         from ..progress import course_overview
@@ -319,18 +325,16 @@ class WorkshopPage(Page):
         if self.session_id is None:
             self.session = TrainingSession.objects.create(title=self.title, **values)
             return
-        if self.locale_id == Locale.get_default().pk:
+        if self.locale_id == default_locale_id():
             values["title"] = self.title
         TrainingSession.objects.filter(pk=self.session_id).update(**values)
 
     def get_context(self, request, *args, **kwargs):
-        from ..attendance import session_overview
+        from ..attendance import can_manage_session, session_overview
 
         context = super().get_context(request, *args, **kwargs)
         context.update(session_overview(self.session, request.user))
         parent = self.get_parent().specific
         context["course"] = parent if isinstance(parent, CoursePage) else None
-        context["can_manage"] = bool(context["course"] and context["course"].is_trainer(request.user)) or (
-            request.user.is_authenticated and request.user.is_staff
-        )
+        context["can_manage"] = self.session is not None and can_manage_session(request.user, self.session)
         return context

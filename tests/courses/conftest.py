@@ -1,0 +1,35 @@
+import pytest
+
+from tests.courses.factories import CourseIndexPageFactory, CoursePageFactory, ModulePageFactory, UserFactory
+
+
+@pytest.fixture
+def course_index(home_page):
+    return CourseIndexPageFactory(parent=home_page)
+
+
+@pytest.fixture
+def course(course_index):
+    """A beginner course of 6 hours with three modules completed by viewing."""
+    course = CoursePageFactory(parent=course_index, title="國際教育概論", slug="introduction")
+    for number in range(1, 4):
+        ModulePageFactory(parent=course, title=f"第 {number} 單元", slug=f"unit-{number}")
+    return course
+
+
+@pytest.fixture
+def modules(course):
+    return list(course.modules())
+
+
+@pytest.fixture
+def teacher(db):
+    return UserFactory(email="teacher@school.example.tw")
+
+
+@pytest.fixture
+def trainer(course):
+    trainer = UserFactory(email="trainer@school.example.tw")
+    course.trainers.add(trainer)
+    course.save()
+    return trainer
