@@ -121,7 +121,7 @@ class TestCoursePage:
         response = client.get(url_of(course))
         assert response.context["next_module"].pk == modules[1].pk
         assert response.context["modules"][0]["progress"].is_completed
-        assert "courses/%d/unenrol/" % course.pk in response.content.decode()
+        assert f"courses/{course.pk}/unenrol/" in response.content.decode()
 
     def test_query_count_does_not_grow_with_modules(self, client, course, teacher):
         EnrolmentFactory(user=teacher, course=course)
