@@ -56,4 +56,3 @@ def deliver_contact_request(contact_request_id):
         to=[contact_address(expert)],
         reply_to=[sender.email],
     ).send()
-

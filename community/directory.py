@@ -2,8 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, Value, When
-from django.db.models import Prefetch
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone, translation
 from wagtail.images import get_image_model
 from wagtail.models import Locale
@@ -43,7 +42,11 @@ def vocabulary_labels(vocabulary, codes):
 def codes_matching(vocabulary, query):
     """Codes whose label, in any site language, contains `query`."""
     needle = query.casefold()
-    return [code for code in vocabulary.values if any(needle in label.casefold() for label in vocabulary_labels(vocabulary, [code]))]
+    return [
+        code
+        for code in vocabulary.values
+        if any(needle in label.casefold() for label in vocabulary_labels(vocabulary, [code]))
+    ]
 
 
 def search_experts(experts, query):
@@ -54,7 +57,8 @@ def search_experts(experts, query):
     for 「姊妹」 would miss it: substring matches over names, titles, organisations, biographies and expertise
     labels are added after the ranked hits.
     """
-    hits = get_search_backend().search(query, experts.filter(is_listed=True))[:MAX_SEARCH_HITS]
+    # The search index can only apply its own filter fields; the directory's filters are applied by the ORM below.
+    hits = get_search_backend().search(query, Expert.objects.listed())[:MAX_SEARCH_HITS]
     ranked_ids = [expert.pk for expert in hits]
     substring = Q()
     for field in TEXT_FIELDS:
@@ -66,7 +70,9 @@ def search_experts(experts, query):
         default=Value(len(ranked_ids)),
         output_field=IntegerField(),
     )
-    return experts.filter(Q(pk__in=ranked_ids) | substring).annotate(search_rank=rank).order_by("search_rank", "name_en")
+    return (
+        experts.filter(Q(pk__in=ranked_ids) | substring).annotate(search_rank=rank).order_by("search_rank", "name_en")
+    )
 
 
 def certificates_by_user(user_ids):

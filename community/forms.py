@@ -15,12 +15,8 @@ def with_any(choices, label):
 
 class CommunityFilterForm(forms.Form):
     region = forms.ChoiceField(label=_("County/city"), choices=with_any(County.choices, _("Any")), required=False)
-    level = forms.ChoiceField(
-        label=_("School level"), choices=with_any(SchoolLevel.choices, _("Any")), required=False
-    )
-    focus = forms.ChoiceField(
-        label=_("Focus area"), choices=with_any(ExpertiseArea.choices, _("Any")), required=False
-    )
+    level = forms.ChoiceField(label=_("School level"), choices=with_any(SchoolLevel.choices, _("Any")), required=False)
+    focus = forms.ChoiceField(label=_("Focus area"), choices=with_any(ExpertiseArea.choices, _("Any")), required=False)
 
     def filter(self, communities):
         data = self.cleaned_data
@@ -82,7 +78,17 @@ class CommunitySessionForm(forms.ModelForm):
 
     class Meta:
         model = CommunitySession
-        fields = ["title", "title_en", "starts_at", "ends_at", "hours", "place", "online_url", "agenda_zh", "agenda_en"]
+        fields = [
+            "title",
+            "title_en",
+            "starts_at",
+            "ends_at",
+            "hours",
+            "place",
+            "online_url",
+            "agenda_zh",
+            "agenda_en",
+        ]
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)

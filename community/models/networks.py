@@ -89,7 +89,12 @@ class CommunityPage(Page):
     content_panels = Page.content_panels + [
         FieldPanel("description"),
         MultiFieldPanel(
-            [FieldPanel("region"), FieldPanel("school_level"), FieldPanel("focus_area"), FieldPanel("meeting_pattern")],
+            [
+                FieldPanel("region"),
+                FieldPanel("school_level"),
+                FieldPanel("focus_area"),
+                FieldPanel("meeting_pattern"),
+            ],
             heading=_("Classification"),
         ),
         FieldPanel("facilitators"),
@@ -154,9 +159,7 @@ class CommunityPage(Page):
             past_sessions=[s for s in reversed(sessions) if s.training_session.ends_at < now][:10],
         )
         if is_member or is_facilitator:
-            context["member_list"] = (
-                self.members().select_related("user__teacher_profile").order_by("joined_at")
-            )
+            context["member_list"] = self.members().select_related("user__teacher_profile").order_by("joined_at")
         return context
 
 

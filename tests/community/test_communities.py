@@ -81,7 +81,10 @@ def test_membership_is_shared_by_both_languages(client, community, english_commu
 
 def test_index_filters_and_shows_the_next_session(client, community_index, community):
     other = CommunityPageFactory(
-        parent=community_index, title="花蓮國小姊妹校社群", region="hualien_county", school_level="elementary",
+        parent=community_index,
+        title="花蓮國小姊妹校社群",
+        region="hualien_county",
+        school_level="elementary",
         focus_area="sister_school",
     )
     community_session(other, days_from_now=30, title="遠的聚會")
