@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "certification",
     "community",
     "accounts",
+    "reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
