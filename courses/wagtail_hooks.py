@@ -14,7 +14,7 @@ class H5PPackageViewSet(SnippetViewSet):
     icon = "pick"
     menu_label = "H5P"
     add_to_admin_menu = True
-    create_view_class = H5PPackageCreateView
+    add_view_class = H5PPackageCreateView
     list_display = ["title", "main_library", "main_library_version", "licence", "file_count", "created_at"]
     list_filter = ["main_library"]
     search_fields = ["title", "main_library"]

@@ -57,4 +57,5 @@ class H5PPackageCreateView(CreateView):
             return super().form_valid(form)
         except H5PPackageError as error:
             form.add_error("package_file", str(error))
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
