@@ -77,8 +77,14 @@ def player_context(request, module, package) -> dict:
 
     Keys: ``id``, ``module_id``, ``package_id``, ``h5p_json_path``, ``frame_js``, ``frame_css``,
     ``standalone_js``, ``frame_csrf_js``, ``activity_iri``, ``xapi_url`` (may be empty), ``user_data_url``
-    (with the ``:contentId``, ``:dataType`` and ``:subContentId`` placeholders H5P fills in), ``user_name``.
+    (with the ``:contentId``, ``:dataType`` and ``:subContentId`` placeholders H5P fills in), ``user_name``,
+    ``saved_state`` (the learner's last saved state, or "").
+
+    H5P starts the content before an asynchronous state request could answer, so the saved state is
+    handed to the player with the page; later saves go to ``user_data_url``.
     """
+    from ..models import ContentUserData
+
     # One H5PIntegration serves every player on a page, so the URL names the player through H5P's own
     # :contentId placeholder, and each player's id says which module and package it is.
     player_id = f"{module.pk}-{package.pk}"
@@ -100,4 +106,12 @@ def player_context(request, module, package) -> dict:
         "user_data_url": f"{user_data_url}?dataType=:dataType&subContentId=:subContentId",
         # H5P only saves state for a known user; the actor it builds from this is ignored by the server.
         "user_name": (user.get_full_name() or user.get_username()) if user.is_authenticated else "",
+        "saved_state": (
+            ContentUserData.objects.filter(user=user, package=package, sub_content_id="0", data_type="state")
+            .values_list("data", flat=True)
+            .first()
+            if user.is_authenticated
+            else None
+        )
+        or "",
     }

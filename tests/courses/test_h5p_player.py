@@ -217,6 +217,12 @@ def test_module_page_boots_a_player_for_its_learner(module, package, learner):
     assert "cdn" not in html.lower()
 
 
+def test_module_page_hands_the_saved_state_to_the_player(module, package, learner):
+    ContentUserData.objects.create(user=learner, package=package, data='{"chosen": {"q": [1]}}')
+    html = client_for(learner).get(module.url).content.decode()
+    assert 'data-saved-state="{&quot;chosen&quot;: {&quot;q&quot;: [1]}}"' in html
+
+
 def test_module_page_has_no_player_for_outsiders(module, teacher):
     html = client_for(teacher).get(module.url).content.decode()
     assert "data-h5p-player" not in html

@@ -6,8 +6,9 @@
  * the set's "completed"), as JSON {module_id, package_id, statement} with the CSRF token in X-CSRFToken.
  * A 429 or a network/server error is retried with back-off, so a burst loses nothing. "interacted"
  * statements (every click) are not sent: progress never depends on them.
- * Resume state goes through H5P's own contentUserData protocol to data-user-data-url; the frame script
- * h5p-frame-csrf.js adds the CSRF header to those POSTs.
+ * Resume state: the last saved state comes with the page (data-saved-state); H5P saves through its own
+ * contentUserData protocol to data-user-data-url, and the frame script h5p-frame-csrf.js adds the CSRF
+ * header to those POSTs.
  */
 (function () {
   'use strict';
@@ -145,6 +146,10 @@
       settings.ajax = { contentUserDataUrl: data.userDataUrl };
       // H5P saves state only for a known user; the server ignores who the browser says it is.
       settings.user = { name: data.userName || 'learner', mail: 'learner@users.invalid' };
+      if (data.savedState) {
+        // Handed over with the page: H5P starts the content before a state request could answer.
+        settings.contentUserData = [{ state: data.savedState }];
+      }
     }
     return settings;
   }

@@ -1,0 +1,116 @@
+"""Our IEA.Quiz package really plays in h5p-standalone under a strict CSP: answers become xAPI statements, and
+the learner's state is saved and restored (Debian's Chromium through Playwright)."""
+
+import time
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.files.base import ContentFile
+
+from courses.h5p.demo import build_quiz_package
+from courses.h5p.demo.quizzes import EXCHANGE_QUIZ
+from courses.h5p.player import H5P_PLAYER_CSP
+from courses.models import ContentUserData, H5PAttempt, H5PPackage, XAPIStatement
+from tests.e2e.conftest import browser, browser_context, page, playwright_driver  # noqa: F401 - fixtures
+
+from .factories import CourseIndexPageFactory, CoursePageFactory, EnrolmentFactory, ModulePageFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def strict_policy():
+    directives = {"default-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'self'"]}
+    for name, sources in H5P_PLAYER_CSP.items():
+        directives[name] = sorted(set(sources))
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
+def wait_for(condition, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for the browser's requests")
+
+
+@pytest.fixture
+def quiz_module(home_page):
+    package = H5PPackage.from_upload(ContentFile(build_quiz_package(EXCHANGE_QUIZ), name="exchange.h5p"))
+    course = CoursePageFactory(parent=CourseIndexPageFactory(parent=home_page), slug="exchange")
+    module = ModulePageFactory(parent=course, slug="quiz")
+    module.body = [("h5p", {"package": package, "title": "國際交流小測驗"})]
+    module.completion_rule = "h5p_completed"
+    module.save_revision().publish()
+    learner = UserFactory(email="learner@school.example.tw")
+    EnrolmentFactory(user=learner, course=course)
+    return module, package, learner
+
+
+def sign_in(context, live_server, user):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}])
+
+
+def open_with_strict_csp(page, url):  # noqa: F811 - the page fixture
+    policy = strict_policy()
+
+    def add_policy(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": policy})
+
+    page.route(f"**{url}", add_policy)
+    page.goto(url)
+
+
+def test_quiz_plays_reports_and_resumes(page, browser_context, live_server, quiz_module):  # noqa: F811
+    module, package, learner = quiz_module
+    sign_in(browser_context, live_server, learner)
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+
+    open_with_strict_csp(page, module.url)
+    quiz = page.frame_locator("iframe.h5p-iframe")
+    question = quiz.locator("fieldset", has_text="經費由誰共同籌集")
+    question.get_by_label("教育部與主管教育行政機關").check()
+    question.get_by_role("button", name="檢查答案 Check").click()
+    assert "答對了" in question.get_by_role("status").inner_text()
+
+    answered = wait_for(lambda: XAPIStatement.objects.filter(verb__endswith="answered").first())
+    assert answered.sub_content_id == "exchange-purpose"
+    assert (answered.raw_score, answered.max_score, answered.flagged) == (1, 1, False)
+    assert answered.response == "0"
+    assert answered.payload["actor"]["account"]["name"] == str(learner.pk)
+
+    # The state is saved by H5P itself (saveFreq) through our contentUserData endpoint, then restored.
+    saved = wait_for(lambda: ContentUserData.objects.filter(user=learner, package=package).first(), seconds=30)
+    assert '"exchange-purpose":[0]' in saved.data.replace(" ", "")
+    open_with_strict_csp(page, module.url)
+    question = page.frame_locator("iframe.h5p-iframe").locator("fieldset", has_text="經費由誰共同籌集")
+    assert question.get_by_label("教育部與主管教育行政機關").is_checked()
+    assert question.get_by_label("教育部與主管教育行政機關").is_disabled()
+
+    quiz = page.frame_locator("iframe.h5p-iframe")
+    items = quiz.locator("fieldset", has_text="補助項目")
+    for label in ("姊妹校交流活動", "國際志工服務", "參與國際會議或競賽"):
+        items.get_by_label(label).check()
+    items.get_by_role("button", name="檢查答案 Check").click()
+    direction = quiz.locator("fieldset", has_text="哪一種方向")
+    direction.get_by_label("只有出國").check()
+    direction.get_by_role("button", name="檢查答案 Check").click()
+    assert "你答對 2 題，共 3 題" in quiz.get_by_role("status").last.inner_text()
+
+    completed = wait_for(lambda: XAPIStatement.objects.filter(verb__endswith="completed").first())
+    assert (completed.raw_score, completed.max_score, completed.flagged) == (2, 3, False)
+    attempt = wait_for(lambda: H5PAttempt.objects.filter(user=learner, finished_at__isnull=False).first())
+    assert (attempt.raw_score, attempt.max_score, attempt.flagged) == (2, 3, False)
+    assert not [problem for problem in problems if "Content Security Policy" in problem or "Refused" in problem]
+    assert not [problem for problem in problems if "H5P" in problem or "TypeError" in problem]
