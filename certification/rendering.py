@@ -15,7 +15,12 @@ exactly; the verification page shows the name from the registry in the browser's
 The wording is translatable: each label is rendered twice, under zh-Hant and under English.
 """
 
+import atexit
+import hashlib
 import io
+import os
+import shutil
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,7 +33,6 @@ from qrcode import QRCode
 from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 from reportlab.pdfgen.canvas import Canvas
@@ -116,21 +120,30 @@ def _load_cjk_font(path: str, subfont: int) -> TTFont:
     return font
 
 
+@lru_cache(maxsize=1)
+def _image_folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="certificate-images-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 @lru_cache(maxsize=32)
-def _jpeg(path: str) -> bytes:
-    # Flattened onto the white page and kept as JPEG, once per process: reportlab embeds JPEG data as it is,
-    # whereas a PNG with transparency is decoded, split into colour and mask and compressed for every certificate.
+def _page_ready_image(path: str, modified: int) -> tuple[str, int, int]:
+    # Flattened onto the white page and saved as a JPEG file once per process (and image version): reportlab
+    # copies a JPEG file into the PDF as it is, whereas an image object, a PNG above all, is decoded, hashed,
+    # split into colour and transparency and compressed again for every certificate.
     with Image.open(path) as source:
         rgba = source.convert("RGBA")
     flat = Image.new("RGB", rgba.size, "white")
     flat.paste(rgba, mask=rgba.getchannel("A"))
-    buffer = io.BytesIO()
-    flat.save(buffer, "JPEG", quality=92)
-    return buffer.getvalue()
+    jpeg = _image_folder() / f"{hashlib.sha256(f'{path}:{modified}'.encode()).hexdigest()}.jpg"
+    flat.save(jpeg, "JPEG", quality=92)
+    return str(jpeg), flat.width, flat.height
 
 
-def _image(path) -> ImageReader:
-    return ImageReader(io.BytesIO(_jpeg(str(path))))
+def _image(path: Path) -> tuple[str, int, int]:
+    """A page-ready copy of the image at ``path``: its file name, width and height in pixels."""
+    return _page_ready_image(str(path), os.stat(path).st_mtime_ns)
 
 
 # The standard Times faces are WinAnsi-encoded: anything outside cp1252 goes to the CJK font.
@@ -291,8 +304,7 @@ def _draw_border(canvas: Canvas) -> None:
 def _draw_heading(canvas: Canvas, writer: _Writer, snapshot: CertificateSnapshot) -> None:
     centre = PAGE_WIDTH / 2
     if snapshot.logo:
-        logo = _image(snapshot.logo)
-        width, height = logo.getSize()
+        logo, width, height = _image(snapshot.logo)
         scale = min(56 / height, 160 / width)
         canvas.drawImage(logo, centre - width * scale / 2, 500, width * scale, height * scale)
     writer.text(snapshot.organisation_name_zh, centre, 480, 13, align="centre", color=NAVY)
@@ -356,8 +368,7 @@ def _draw_signatories(canvas: Canvas, writer: _Writer, snapshot: CertificateSnap
     for index, signatory in enumerate(snapshot.signatories):
         centre = left + slot * (index + 0.5)
         if signatory.image:
-            image = _image(signatory.image)
-            width, height = image.getSize()
+            image, width, height = _image(signatory.image)
             scale = min(48 / height, (slot - 20) / width)
             canvas.drawImage(image, centre - width * scale / 2, 92, width * scale, height * scale)
         canvas.setStrokeColor(INK)
