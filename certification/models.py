@@ -1,9 +1,10 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -182,6 +183,10 @@ class CertificateQuerySet(models.QuerySet):
         return self.filter(status=Certificate.Status.ISSUED, valid_until__gte=first, valid_until__lte=last)
 
 
+def certificate_cache_key(pk) -> str:
+    return f"certification:certificate:{pk}"
+
+
 class CertificateImmutable(Exception):
     """Something tried to change what an issued certificate says."""
 
@@ -321,6 +326,11 @@ class Certificate(models.Model):
             if changed:
                 raise CertificateImmutable(f"{self.serial}: an issued certificate cannot change {', '.join(changed)}.")
         super().save(*args, **kwargs)
+        # The public registry caches certificates; a predecessor's page names its successor, so it goes too. Again
+        # after commit: a reader may have cached the old row while this transaction was open.
+        keys = [certificate_cache_key(pk) for pk in (self.pk, self.supersedes_id) if pk]
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys), using=kwargs.get("using"))
         self._loaded = {name: getattr(self, name) for name in self.FROZEN_FIELDS}
         self._loaded_status = self.status
 

@@ -19,7 +19,9 @@ UPLOAD_OVERHEAD = 64 * 1024
 
 
 def _too_many(request):
-    return render(request, "certification/verify_throttled.html", status=429, headers={"Retry-After": "60"})
+    response = render(request, "certification/verify_throttled.html", status=429)
+    response["Retry-After"] = "60"
+    return response
 
 
 def _answer(request, certificate, *, code=""):
