@@ -17,14 +17,14 @@ import math
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .h5p.player import is_activity_of
 from .h5p.scoring import ImpossibleResponse, find_sub_content, rescore_statement, sub_content_id
 from .models import Enrolment, H5PAttempt, H5PPackage, ModulePage, XAPIStatement
 from .models.pages import canonical
@@ -117,8 +117,12 @@ def _positive_int(value, what):
 
 
 def _statement_id(statement):
+    """The statement's id; the player gives each statement one, so a retried post is recognised and stored once."""
+    if "id" not in statement:
+        # H5P itself sends statements without an id; such a statement cannot be a replay we would recognise.
+        return uuid.uuid4()
     try:
-        return uuid.UUID(str(statement.get("id", "")))
+        return uuid.UUID(str(statement["id"]))
     except ValueError as error:
         raise StatementRejected(_("The statement has no valid id.")) from error
 
@@ -132,7 +136,9 @@ def _score(result):
         raise StatementRejected(_("The score is malformed."))
     raw, maximum = score.get("raw"), score.get("max")
     for value in (raw, maximum):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise StatementRejected(_("The score must be made of finite numbers."))
+        if isinstance(value, float) and not math.isfinite(value):
             raise StatementRejected(_("The score must be made of finite numbers."))
     raw, maximum = Decimal(str(raw)), Decimal(str(maximum))
     if not (0 <= raw <= maximum) or maximum > MAX_SCORE:
@@ -140,45 +146,39 @@ def _score(result):
     return raw, maximum
 
 
-def package_facts(package_id):
-    """What the intake needs of a package; packages never change once stored, so this is cached."""
+@dataclass(frozen=True)
+class PackageFacts:
+    """What the intake needs of a package; packages never change once stored, so these are cached."""
+
+    id: int
+    main_library: str
+    content_hash: str
+    content: dict
+
+
+def package_facts(package_id) -> PackageFacts | None:
     key = f"courses:xapi-package:{package_id}"
     facts = cache.get(key)
     if facts is None:
         package = H5PPackage.objects.filter(pk=package_id).only("main_library", "content_hash", "content_json").first()
         if package is None:
             return None
-        facts = {
-            "id": package.pk,
-            "main_library": package.main_library,
-            "content_hash": package.content_hash,
-            "content": package.content_json,
-        }
+        content = package.content_json if isinstance(package.content_json, dict) else {}
+        facts = PackageFacts(package.pk, package.main_library, package.content_hash, content)
         cache.set(key, facts, PACKAGE_CACHE_SECONDS)
     return facts
 
 
-def object_belongs_to_package(object_id, package) -> bool:
-    """Whether an xAPI object id names this package's content, or a part of it.
-
-    The player's object id is the URL it loads the package from (``h5pJsonPath``), which carries the package's
-    id or content hash as one of its path segments, plus ``?subContentId=`` for a part of the content.
-    """
-    if not isinstance(object_id, str) or len(object_id) > 500:
-        return False
-    url = urlsplit(object_id)
-    if url.scheme not in ("http", "https"):
-        return False
-    segments = set(url.path.strip("/").split("/"))
-    if str(package["id"]) not in segments and package["content_hash"] not in segments:
+def object_belongs_to_package(object_id, package: PackageFacts) -> bool:
+    """Whether an xAPI object id names this package's activity, or a part of its content that exists."""
+    if not isinstance(object_id, str) or len(object_id) > 500 or not is_activity_of(object_id, package):
         return False
     part = sub_content_id(object_id)
     if not part:
         return True
-    content = package["content"] if isinstance(package["content"], dict) else {}
-    if package["main_library"] == "IEA.Quiz":
-        return any(isinstance(q, dict) and q.get("id") == part for q in content.get("questions") or [])
-    return find_sub_content(content, part) is not None
+    if package.main_library == "IEA.Quiz":
+        return any(isinstance(q, dict) and q.get("id") == part for q in package.content.get("questions") or [])
+    return find_sub_content(package.content, part) is not None
 
 
 def _library_matches(statement, package):
@@ -188,7 +188,7 @@ def _library_matches(statement, package):
         category_id = category.get("id", "") if isinstance(category, dict) else ""
         if isinstance(category_id, str) and category_id.startswith(H5P_LIBRARY_CATEGORY):
             library = category_id[len(H5P_LIBRARY_CATEGORY) :].rsplit("-", 1)[0]
-            if library != package["main_library"]:
+            if library != package.main_library:
                 return False
     return True
 
@@ -238,10 +238,10 @@ def _check_score(statement, package, attempt):
     if "score" not in result:
         return ""
     sub_responses = None
-    if not sub_content_id((statement.get("object") or {}).get("id")) and package["main_library"] == "H5P.QuestionSet":
+    if not sub_content_id((statement.get("object") or {}).get("id")) and package.main_library == "H5P.QuestionSet":
         sub_responses = _question_set_responses(attempt)
     try:
-        score = rescore_statement(package["content"] or {}, package["main_library"], statement, sub_responses)
+        score = rescore_statement(package.content, package.main_library, statement, sub_responses)
     except ImpossibleResponse as error:
         return _("The response could not have come from this activity: %(reason)s.") % {"reason": error}
     if score is not None and not score.matches(result["score"]):
@@ -275,12 +275,25 @@ def receive(user, payload: dict) -> IntakeResult:
     part = sub_content_id(object_id)
     if not part and not _library_matches(statement, package):
         raise StatementRejected(_("The statement's object is not this activity."))
-    if XAPIStatement.objects.filter(statement_id=statement_id).exists():
-        return IntakeResult(None, duplicate=True)
 
     # The actor is the session's user, whatever the browser claims.
-    statement = {**statement, "actor": {"objectType": "Agent", "account": {"name": str(user.pk)}}}
+    statement = {
+        **statement,
+        "id": str(statement_id),
+        "actor": {"objectType": "Agent", "account": {"name": str(user.pk)}},
+    }
     closes = not part and (verb in CLOSING_VERBS or "completion" in result)
+    try:
+        return _record(user, module, package, statement, statement_id, verb, part, raw, maximum, closes)
+    except IntegrityError:
+        # The statement id is already stored: a replay, or the player retrying a post that did arrive.
+        return IntakeResult(None, duplicate=True)
+
+
+def _record(user, module, package, statement, statement_id, verb, part, raw, maximum, closes):
+    result = statement.get("result") or {}
+    object_id = statement["object"]["id"]
+    package_id = package.id
     with transaction.atomic():
         attempt = (
             H5PAttempt.objects.select_for_update()

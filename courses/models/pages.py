@@ -207,11 +207,11 @@ class ModulePage(Page):
     def h5p_package_ids(self):
         """The H5P packages this module's body shows, in order, each once."""
         ids = []
-        for block in self.body:
-            if block.block_type == "h5p" and block.value.get("package") is not None:
-                package_id = block.value["package"].pk
-                if package_id not in ids:
-                    ids.append(package_id)
+        # The raw data, not the blocks: it names the packages without loading them.
+        for block in self.body.raw_data:
+            package_id = (block.get("value") or {}).get("package") if block.get("type") == "h5p" else None
+            if isinstance(package_id, int) and package_id not in ids:
+                ids.append(package_id)
         return ids
 
     def is_visible_to(self, user):
@@ -322,6 +322,13 @@ class WorkshopPage(Page):
             "hours": self.hours,
             "capacity": self.capacity,
         }
+        if self.session_id is None and self.translation_key:
+            # A translation created outside Wagtail's "translate" action joins its source's session.
+            self.session_id = (
+                WorkshopPage.objects.filter(translation_key=self.translation_key, session__isnull=False)
+                .values_list("session_id", flat=True)
+                .first()
+            )
         if self.session_id is None:
             self.session = TrainingSession.objects.create(title=self.title, **values)
             return
