@@ -175,6 +175,21 @@ def _name(common_name: str) -> x509.Name:
     )
 
 
+def _key_usage(*granted: str) -> x509.KeyUsage:
+    usages = (
+        "digital_signature",
+        "content_commitment",
+        "key_encipherment",
+        "data_encipherment",
+        "key_agreement",
+        "key_cert_sign",
+        "crl_sign",
+        "encipher_only",
+        "decipher_only",
+    )
+    return x509.KeyUsage(**{usage: usage in granted for usage in usages})
+
+
 def _ca_certificate(ca_key) -> x509.Certificate:
     now = datetime.datetime.now(datetime.UTC)
     name = _name(f"{ORGANISATION} Development Root CA")
@@ -188,20 +203,7 @@ def _ca_certificate(ca_key) -> x509.Certificate:
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + CA_VALIDITY)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(_key_usage("key_cert_sign", "crl_sign"), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
@@ -222,20 +224,8 @@ def _signer_p12(ca_key, ca_certificate: x509.Certificate, passphrase: bytes | No
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(min(now + SIGNER_VALIDITY, ca_certificate.not_valid_after_utc))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,  # non-repudiation: pyHanko refuses document signers without it
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        # content_commitment is non-repudiation: pyHanko refuses document signers without it.
+        .add_extension(_key_usage("digital_signature", "content_commitment"), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_certificate.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())

@@ -2,12 +2,14 @@ import io
 import re
 from pathlib import Path
 
+import cv2
+import numpy
 import pytest
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from certification.rendering import CertificateFontMissing, register_certificate_fonts, render_certificate_pdf
-from tests.certification.poppler import pdfimages_count, pdfinfo, pdftotext
+from tests.certification.poppler import pdfimages_count, pdfinfo, pdftoppm_png, pdftotext
 
 
 def collapse(text: str) -> str:
@@ -58,6 +60,24 @@ def test_the_certificate_is_bilingual_with_every_particular(make_snapshot):
         "林大華",
     ):
         assert expected in text, expected
+
+
+def scanned_qr_code(pdf: bytes) -> str:
+    page = cv2.imdecode(numpy.frombuffer(pdftoppm_png(pdf), numpy.uint8), cv2.IMREAD_GRAYSCALE)
+    text, _points, _straight = cv2.QRCodeDetector().detectAndDecode(page)
+    return text
+
+
+@pytest.mark.parametrize(
+    "verify_url",
+    [
+        "https://ie-academy.example/verify/0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+        "https://teacher-certification.international-education.edu.tw/zh-hant/verify/" + "f" * 32,
+    ],
+    ids=["short", "long"],
+)
+def test_the_qr_code_scans_to_the_verification_url(make_snapshot, verify_url):
+    assert scanned_qr_code(render_certificate_pdf(make_snapshot(verify_url=verify_url))) == verify_url
 
 
 def test_a_certificate_without_expiry_says_so_in_both_languages(make_snapshot):
