@@ -1,5 +1,8 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from wagtail_factories import ImageFactory
@@ -8,6 +11,7 @@ from certification.issuing import revoke_certificate
 from certification.models import Certificate, CertificationProgramme
 from community.choices import ExpertiseArea
 from community.contact import REQUESTS_PER_DAY
+from community.directory import PHOTO_FILTER, directory_context
 from community.models import ContactRequest, Expert
 
 from .factories import ExpertFactory, TeacherProfileFactory, UserFactory
@@ -153,16 +157,34 @@ def test_pagination(client, expert_index):
     assert directory(client, expert_index, page=99).context["page_obj"].number == 2
 
 
-def test_directory_page_query_count(client, expert_index, verification_pages, django_assert_max_num_queries):
-    for number in range(12):
-        user = TeacherProfileFactory().user
-        issue(user)
-        ExpertFactory(name_en=f"Expert {number:02d}", photo=ImageFactory(), user=user)
-    client.get(expert_index.url)
-    with django_assert_max_num_queries(10):
-        response = client.get(expert_index.url, {"expertise": "concepts", "q": "Expert"})
+def test_directory_queries_do_not_grow_with_the_page(
+    client, rf, expert_index, verification_pages, django_assert_max_num_queries
+):
+    def add_experts(count):
+        for _ in range(count):
+            user = TeacherProfileFactory().user
+            issue(user)
+            ExpertFactory(name_en=f"Expert {Expert.objects.count():02d}", photo=ImageFactory(), user=user)
+
+    params = {"expertise": "concepts", "q": "Expert"}
+    add_experts(2)
+    client.get(expert_index.url, params)
+    with CaptureQueriesContext(connection) as two_experts:
+        client.get(expert_index.url, params)
+    add_experts(10)
+    client.get(expert_index.url, params)  # creates the new photos' renditions
+    with CaptureQueriesContext(connection) as twelve_experts:
+        response = client.get(expert_index.url, params)
     assert len(response.context["experts"]) == 12
     assert response.content.decode().count('class="badge badge-ok"') == 12
+    assert len(twelve_experts) == len(two_experts), "photos, renditions and badges are fetched for the whole page"
+
+    request = rf.get(expert_index.url, params)
+    request.user = AnonymousUser()
+    with django_assert_max_num_queries(10):
+        context = directory_context(expert_index, request)
+        for expert in context["experts"]:
+            expert.photo.get_rendition(PHOTO_FILTER)
 
 
 def test_detail_page_and_unlisted_entries(client, expert_index):
