@@ -1,6 +1,14 @@
+from urllib.parse import urlencode
+
 from allauth.mfa.utils import is_mfa_enabled
 from django.shortcuts import redirect
 from django.urls import reverse
+
+ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+
+# The admins' own sign-in and password forms ask for a password only; everyone signs in through allauth,
+# which asks for the second factor.
+ADMIN_SIGN_IN_PATHS = ("/admin/login/", "/admin/password_reset/", "/django-admin/login/")
 
 
 class AdminRequiresMFAMiddleware:
@@ -15,8 +23,13 @@ class AdminRequiresMFAMiddleware:
 
     def __call__(self, request):
         path = request.path_info
-        if path.startswith(("/admin/", "/django-admin/")):
+        if path.startswith(ADMIN_SIGN_IN_PATHS):
+            next_url = request.GET.get("next") or "/admin/"
+            if not next_url.startswith(ADMIN_PREFIXES):
+                next_url = "/admin/"
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+        if path.startswith(ADMIN_PREFIXES):
             user = request.user
             if user.is_authenticated and not is_mfa_enabled(user):
-                return redirect(f"{reverse('accounts:mfa_required')}?next={path}")
+                return redirect("accounts:mfa_required")
         return self.get_response(request)

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import County, SchoolLevel
+from .names import validate_latin_name, validate_printable_name
 
 
 class User(AbstractUser):
@@ -30,15 +31,23 @@ class TeacherProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher_profile", verbose_name=_("user")
     )
     name_zh = models.CharField(
-        _("name in Chinese"), max_length=50, blank=True, help_text=_("As it will be printed on certificates.")
+        _("name in Chinese"),
+        max_length=50,
+        blank=True,
+        validators=[validate_printable_name],
+        help_text=_("As it will be printed on certificates."),
     )
     name_en = models.CharField(
-        _("name in English"), max_length=100, blank=True, help_text=_("As it will be printed on certificates.")
+        _("name in English"),
+        max_length=100,
+        blank=True,
+        validators=[validate_printable_name, validate_latin_name],
+        help_text=_("As it will be printed on certificates, e.g. Mei-Ling Chen."),
     )
-    school = models.CharField(_("school"), max_length=120, blank=True)
+    school = models.CharField(_("school"), max_length=120, blank=True, validators=[validate_printable_name])
     school_level = models.CharField(_("school level"), max_length=20, choices=SchoolLevel.choices, blank=True)
     county = models.CharField(_("county/city"), max_length=20, choices=County.choices, blank=True)
-    subject_area = models.CharField(_("subject area"), max_length=80, blank=True)
+    subject_area = models.CharField(_("subject area"), max_length=80, blank=True, validators=[validate_printable_name])
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

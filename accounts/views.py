@@ -20,4 +20,4 @@ def profile(request):
 
 @login_required
 def mfa_required(request):
-    return render(request, "accounts/mfa_required.html", {"next": request.GET.get("next", "")}, status=403)
+    return render(request, "accounts/mfa_required.html", status=403)

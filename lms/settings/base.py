@@ -5,6 +5,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from lms.security import content_security_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -64,12 +66,15 @@ INSTALLED_APPS = [
 ]
 
 # Social providers are switched on from the environment, without code changes:
-# SOCIAL_PROVIDERS=google,microsoft adds allauth.socialaccount.providers.google and .microsoft.
-# Their client ids and secrets are configured in SOCIALACCOUNT_PROVIDERS or in the Django admin.
-INSTALLED_APPS += [f"allauth.socialaccount.providers.{name}" for name in env_list("SOCIAL_PROVIDERS")]
+# SOCIAL_PROVIDERS=google,microsoft adds allauth.socialaccount.providers.google and .microsoft. Each one's
+# credentials come from SOCIAL_<PROVIDER>_CLIENT_ID and SOCIAL_<PROVIDER>_SECRET, or from a social application
+# added in the Django admin.
+SOCIAL_PROVIDERS = env_list("SOCIAL_PROVIDERS")
+INSTALLED_APPS += [f"allauth.socialaccount.providers.{name}" for name in SOCIAL_PROVIDERS]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -152,8 +157,27 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The admin has no sign-in or password forms of its own: allauth's ask for the second factor.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 MFA_TOTP_ISSUER = "IE Academy"
-SOCIALACCOUNT_PROVIDERS = {}
+# Social sign-in posts a form that redirects to the provider, which form-action must allow.
+CONTENT_SECURITY_POLICY = content_security_policy(form_targets=["https:"] if SOCIAL_PROVIDERS else [])
+# Wagtail's page previews and the H5P player frame our own pages.
+X_FRAME_OPTIONS = "SAMEORIGIN"
+SOCIALACCOUNT_PROVIDERS = {
+    name: {
+        "APPS": [
+            {
+                "client_id": os.environ[f"SOCIAL_{name.upper()}_CLIENT_ID"],
+                "secret": os.environ.get(f"SOCIAL_{name.upper()}_SECRET", ""),
+            }
+        ]
+    }
+    for name in SOCIAL_PROVIDERS
+    if os.environ.get(f"SOCIAL_{name.upper()}_CLIENT_ID")
+}
 
 # Languages: Traditional Chinese first, English second, both in URLs.
 LANGUAGE_CODE = "zh-hant"
@@ -221,6 +245,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Where the development PKI (certificate signing key, CA) lives: outside the repository's tracked files.
 PKI_ROOT = Path(os.environ.get("PKI_ROOT", BASE_DIR / "var" / "pki"))
 
+DEFAULT_EXCEPTION_REPORTER_FILTER = "lms.error_reports.PersonalDataExceptionReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
