@@ -18,7 +18,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from wagtail.models import Locale
 
 from courses.models import Attendance, CoursePage, Enrolment, ModuleProgress, TrainingSession
 
@@ -166,10 +165,8 @@ def _course_titles(programmes) -> dict[str, str]:
         for course in programme.required_courses.all():
             titles[str(course.translation_key)] = course.title
     if titles:
-        locale = Locale.objects.filter(language_code=get_language()).first()
-        if locale is not None:
-            localised = CoursePage.objects.filter(translation_key__in=list(titles), locale=locale)
-            titles.update({str(key): title for key, title in localised.values_list("translation_key", "title")})
+        localised = CoursePage.objects.filter(translation_key__in=list(titles), locale__language_code=get_language())
+        titles.update({str(key): title for key, title in localised.values_list("translation_key", "title")})
     return titles
 
 
