@@ -10,16 +10,20 @@ import hashlib
 import logging
 import zipfile
 import zlib
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
-from django.core.files.base import ContentFile, File
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from .package import READ_CHUNK, H5PPackageError, PackageManifest
+from .package import READ_CHUNK, H5PPackageError, PackageManifest, read_entry
 
 logger = logging.getLogger(__name__)
 
 STORAGE_ROOT = "h5p"
+STORAGE_WRITERS = 8
+# Unpacked entries waiting for a writer are held in memory: this bounds how many.
+MAX_WRITES_IN_FLIGHT = 32
 
 
 class H5PStorageError(H5PPackageError):
@@ -40,79 +44,67 @@ def storage_prefix_for(sha256: str) -> str:
     return f"{STORAGE_ROOT}/{sha256}/"
 
 
-class _CountedEntry(File):
-    """A zip entry as a file whose reads stop with an error once it yields more than its declared size."""
-
-    def __init__(self, stream, info):
-        super().__init__(stream, name=info.filename)
-        self.info = info
-        self.produced = 0
-
-    @property
-    def size(self):
-        return self.info.file_size
-
-    def read(self, size=-1):
-        data = self.file.read(size)
-        self.produced += len(data)
-        if self.produced > self.info.file_size:
-            raise H5PPackageError(
-                _("“%(path)s” unpacks to more bytes than the archive declares.") % {"path": self.info.filename},
-                self.info.filename,
-            )
-        return data
-
-    def chunks(self, chunk_size=None):
-        while data := self.read(chunk_size or READ_CHUNK):
-            yield data
-
-
 def extract_package(upload, manifest: PackageManifest, storage, prefix: str) -> list[str]:
     """Write every entry of ``manifest`` from the zip ``upload`` to ``storage`` under ``prefix``.
 
-    Returns the names written. On any failure, removes them all and raises ``H5PPackageError`` (the
-    package's fault) or ``H5PStorageError`` (the storage's).
+    Entries are unpacked here, counting their real bytes against the declared sizes, and written by a few
+    threads at once: a package holds hundreds of small files, and each write waits on the disk or on S3.
+    Returns the names written. On any failure, waits for the writes in flight, removes every file, and
+    raises ``H5PPackageError`` (the package's fault) or ``H5PStorageError`` (the storage's).
     """
+    # Left by an extraction that died before recording its package: start from an empty folder.
+    remove_prefix(storage, prefix)
     written = []
+    pool = ThreadPoolExecutor(max_workers=STORAGE_WRITERS, thread_name_prefix="h5p-extract")
     try:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
+            in_flight = {}
             for info in manifest.entries:
-                name = prefix + info.filename
-                if storage.exists(name):
-                    # Left by an earlier extraction that died before recording its package.
-                    storage.delete(name)
-                # Recorded before writing: a backend that fails mid-file may leave a partial file behind.
-                written.append(name)
-                with archive.open(info) as stream:
-                    entry = _CountedEntry(stream, info)
-                    saved = storage.save(name, entry if info.file_size else ContentFile(b""))
-                if saved != name:
-                    written.append(saved)
-                    raise H5PStorageError(
-                        _("Storage renamed “%(path)s” while it was being written.") % {"path": info.filename},
-                        info.filename,
-                    )
-                if info.file_size and entry.produced != info.file_size:
+                data = read_entry(archive, info, info.file_size)
+                if len(data) != info.file_size:
                     raise H5PPackageError(
                         _("“%(path)s” unpacks to fewer bytes than the archive declares.") % {"path": info.filename},
                         info.filename,
                     )
+                name = prefix + info.filename
+                written.append(name)
+                in_flight[pool.submit(storage.save, name, ContentFile(data))] = name
+                if len(in_flight) >= MAX_WRITES_IN_FLIGHT:
+                    done, _pending = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        _check_saved(future, in_flight.pop(future), prefix, written)
+            for future in list(in_flight):
+                _check_saved(future, in_flight.pop(future), prefix, written)
     except H5PPackageError:
+        pool.shutdown(wait=True, cancel_futures=True)
         remove_files(storage, written)
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        pool.shutdown(wait=True, cancel_futures=True)
         remove_files(storage, written)
         raise H5PPackageError(
             _("The zip archive is corrupt and cannot be unpacked (%(reason)s).") % {"reason": error}
         ) from error
     except Exception as error:
         # Whatever the backend raised (disk full, permission denied, an S3 error), nothing may stay behind.
+        pool.shutdown(wait=True, cancel_futures=True)
         remove_files(storage, written)
         raise H5PStorageError(
             _("The package could not be stored (%(reason)s); nothing of it was kept.") % {"reason": error}
         ) from error
+    pool.shutdown(wait=True)
     return written
+
+
+def _check_saved(future, name, prefix, written):
+    saved = future.result()
+    if saved != name:
+        written.append(saved)
+        raise H5PStorageError(
+            _("Storage renamed “%(path)s” while it was being written.") % {"path": name.removeprefix(prefix)},
+            name,
+        )
 
 
 def remove_files(storage, names):
