@@ -6,11 +6,15 @@ bytes; :func:`certification.signing.sign_certificate_pdf` signs them.
 Fonts: the Chinese text uses an embedded TrueType font, by default Debian's ``fonts-arphic-uming``
 (``/usr/share/fonts/truetype/arphic/uming.ttc``, face 2 of the collection is "AR PL UMing TW"), configured by
 ``CERTIFICATE_FONT_PATH`` and ``CERTIFICATE_FONT_SUBFONT``. Latin text uses the PDF standard Times faces, which
-every reader has, so only the Chinese glyphs are subset and embedded. The font file is parsed once per process.
+every reader has, so only the Chinese glyphs are subset and embedded. Letters neither has (Vietnamese ư, ễ,
+Greek, Cyrillic) come from ``CERTIFICATE_FALLBACK_FONT_PATH``, by default DejaVu Serif from Debian's
+``fonts-dejavu-core``, embedded only in certificates that need it. Font files are parsed once per process.
 
-A character the font does not have (a rare name character outside Big5, say) is drawn as a white square, and the
-text carries the real characters as PDF ``/ActualText``, so copying the name or ``pdftotext`` still gives it
-exactly; the verification page shows the name from the registry in the browser's fonts.
+Names are drawn in Unicode NFC (a decomposed é is drawn as é), invisible format characters (zero-width space,
+direction marks) are not drawn, and a character no font has (a rare CJK extension character, say) is drawn as a
+white square. Whenever what is drawn differs from the text, the text travels with it as PDF ``/ActualText``, so
+copying the name or ``pdftotext`` gives it exactly; the verification page shows the registry's name in the
+browser's fonts.
 
 The wording is translatable: each label is rendered twice, under zh-Hant and under English.
 """
@@ -21,6 +25,7 @@ import io
 import os
 import shutil
 import tempfile
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,8 +47,10 @@ from .snapshot import CertificateSnapshot
 DEFAULT_FONT_PATH = "/usr/share/fonts/truetype/arphic/uming.ttc"
 DEFAULT_FONT_SUBFONT = 2
 FONT_PACKAGE = "fonts-arphic-uming"
+DEFAULT_FALLBACK_FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 
 CJK_FONT = "CertificateCJK"
+FALLBACK_FONT = "CertificateFallback"
 SERIF = "Times-Roman"
 SERIF_BOLD = "Times-Bold"
 SERIF_ITALIC = "Times-Italic"
@@ -72,6 +79,19 @@ def certificate_font_location() -> tuple[str, int]:
 def register_certificate_fonts() -> TTFont:
     """Load and register the CJK font (once per process and font file); raise CertificateFontMissing if absent."""
     return _load_cjk_font(*certificate_font_location())
+
+
+def fallback_font() -> TTFont | None:
+    """The font for letters outside cp1252 and the CJK font, or None when it is not installed."""
+    path = str(getattr(settings, "CERTIFICATE_FALLBACK_FONT_PATH", DEFAULT_FALLBACK_FONT_PATH) or "")
+    return _load_fallback_font(path) if path and Path(path).is_file() else None
+
+
+@lru_cache(maxsize=2)
+def _load_fallback_font(path: str) -> TTFont:
+    font = TTFont(FALLBACK_FONT, path)
+    pdfmetrics.registerFont(font)
+    return font
 
 
 class _GlyphRanges:
@@ -148,37 +168,50 @@ def _image(path: Path) -> tuple[str, int, int]:
 
 # The standard Times faces are WinAnsi-encoded: anything outside cp1252 goes to the CJK font.
 LATIN_CHARACTERS = frozenset(bytes(range(256)).decode("cp1252", errors="ignore"))
+# Below the CJK blocks (Latin, Greek, Cyrillic, …) the fallback font's letters match Times better than the Latin
+# letters a Chinese font carries.
+CJK_BLOCKS_START = 0x2E80
 
 
-def _runs(text: str, latin_font: str, cjk: TTFont) -> tuple[list[tuple[str, str]], bool]:
-    """Split text into (font, text) runs; report whether a character had to be drawn as MISSING_GLYPH."""
+def _runs(text: str, latin_font: str, cjk: TTFont, fallback: TTFont | None) -> tuple[list[tuple[str, str]], bool]:
+    """Split text into (font, text) runs to draw; report whether what is drawn differs from ``text``."""
+    drawn = unicodedata.normalize("NFC", text)
+    differs = drawn != text
     runs: list[tuple[str, str]] = []
-    replaced = False
-    for char in text:
+    for char in drawn:
         if char in LATIN_CHARACTERS:
             font = latin_font
-        else:
+        elif unicodedata.category(char) == "Cf":
+            differs = True
+            continue
+        elif ord(char) < CJK_BLOCKS_START and fallback and ord(char) in fallback.face.charToGlyph:
+            font = FALLBACK_FONT
+        elif ord(char) in cjk.face.charToGlyph:
             font = CJK_FONT
-            if ord(char) not in cjk.face.charToGlyph:
-                char = MISSING_GLYPH
-                replaced = True
+        else:
+            font, char, differs = CJK_FONT, MISSING_GLYPH, True
         if runs and runs[-1][0] == font:
             runs[-1] = (font, runs[-1][1] + char)
         else:
             runs.append((font, char))
-    return runs, replaced
+    return runs, differs
+
+
+def _runs_width(runs: list[tuple[str, str]], size: float, char_space: float) -> float:
+    return sum(pdfmetrics.stringWidth(part, font, size) + char_space * len(part) for font, part in runs)
 
 
 class _Writer:
     """Draws mixed Chinese/Latin lines on one canvas."""
 
-    def __init__(self, canvas: Canvas, cjk: TTFont):
+    def __init__(self, canvas: Canvas, cjk: TTFont, fallback: TTFont | None):
         self.canvas = canvas
         self.cjk = cjk
+        self.fallback = fallback
 
     def width(self, text: str, size: float, latin_font: str = SERIF, char_space: float = 0) -> float:
-        runs, _replaced = _runs(text, latin_font, self.cjk)
-        return sum(pdfmetrics.stringWidth(part, font, size) for font, part in runs) + char_space * len(text)
+        runs, _differs = _runs(text, latin_font, self.cjk, self.fallback)
+        return _runs_width(runs, size, char_space)
 
     def fitting_size(self, text: str, size: float, max_width: float, latin_font: str = SERIF) -> float:
         width = self.width(text, size, latin_font)
@@ -196,13 +229,13 @@ class _Writer:
         char_space: float = 0,
         color=INK,
     ) -> None:
-        runs, replaced = _runs(text, latin_font, self.cjk)
-        width = sum(pdfmetrics.stringWidth(part, font, size) for font, part in runs) + char_space * len(text)
+        runs, differs = _runs(text, latin_font, self.cjk, self.fallback)
+        width = _runs_width(runs, size, char_space)
         if align == "centre":
             x -= width / 2
         elif align == "right":
             x -= width
-        if replaced:
+        if differs:
             actual = ("\ufeff" + text).encode("utf-16-be").hex().upper()
             self.canvas.addLiteral(f"/Span <</ActualText <{actual}>>> BDC")
         line = self.canvas.beginText(x, y)
@@ -212,7 +245,7 @@ class _Writer:
             line.setFont(font, size)
             line.textOut(part)
         self.canvas.drawText(line)
-        if replaced:
+        if differs:
             self.canvas.addLiteral("EMC")
 
     def truncated(self, text: str, size: float, max_width: float, latin_font: str = SERIF) -> str:
@@ -273,7 +306,7 @@ def render_certificate_pdf(snapshot: CertificateSnapshot) -> bytes:
     canvas.setAuthor(snapshot.organisation_name_en)
     canvas.setSubject(f"{snapshot.programme_name_en} – {snapshot.holder_name_en}")
     canvas.setCreator(snapshot.organisation_name_en)
-    writer = _Writer(canvas, cjk)
+    writer = _Writer(canvas, cjk, fallback_font())
     zh = _wording(snapshot, "zh-hant")
     en = _wording(snapshot, "en")
 

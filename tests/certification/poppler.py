@@ -32,6 +32,10 @@ def pdfinfo(data: bytes) -> str:
     return _run("pdfinfo", data).stdout
 
 
+def pdffonts(data: bytes) -> str:
+    return _run("pdffonts", data).stdout
+
+
 def pdfimages_count(data: bytes) -> int:
     listing = _run("pdfimages", data, "-list").stdout.splitlines()
     # Two header lines, then one line per image (soft masks included).
