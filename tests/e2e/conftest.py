@@ -6,6 +6,7 @@ threads commit to the same test database. `serialized_rollback` brings back what
 Wagtail root page, locales, groups) after each flush.
 """
 
+import io
 import os
 import re
 from pathlib import Path
@@ -114,6 +115,17 @@ def keep_failure_artifacts(tab, nodeid):
         (ARTIFACTS / f"{stem}.html").write_text(tab.content(), encoding="utf-8")
     except Exception as error:  # noqa: BLE001 - a broken page must not hide the test's own failure
         (ARTIFACTS / f"{stem}.txt").write_text(f"could not capture the page: {error}\n", encoding="utf-8")
+
+
+@pytest.fixture
+def demo_site():
+    """The demo accounts and the site's own pages (home, about, news, help) in both languages."""
+    from accounts import demo as accounts_demo
+    from home import demo as home_demo
+
+    accounts_demo.load(io.StringIO())
+    home_demo.load(io.StringIO())
+    return home_demo.home_pages()
 
 
 @pytest.fixture
