@@ -230,10 +230,11 @@ def check_in(user, code, now=None) -> Attendance:
         raise AttendanceError(_("This check-in code is not valid."))
     if session.checkin_code_expires_at is None or session.checkin_code_expires_at <= now:
         raise AttendanceError(_("This check-in code has expired. Ask the organiser for a new one."))
-    registration = Registration.objects.filter(session=session, user=user).first()
-    if session.capacity is not None and (
-        registration is None or registration.status != Registration.Status.REGISTERED
-    ):
+    # A session that takes registrations admits its registered participants; one that does not (a community
+    # session open to its members) admits whoever was there to see the code.
+    uses_registration = session.registrations.exists()
+    registered = session.registrations.filter(user=user, status=Registration.Status.REGISTERED).exists()
+    if uses_registration and not registered:
         raise AttendanceError(_("You are not registered for this session."))
     return record_attendance(session, user, Attendance.Method.CODE, by=user)[0]
 

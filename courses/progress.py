@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
@@ -121,35 +121,57 @@ class StudyHours:
         return self.course_hours + self.attended_hours
 
 
-def live_modules_by_course(course_paths):
-    """``{course path: [module ids]}`` for the live modules of the courses at ``course_paths``, in one query."""
+def live_modules_by_course(course_paths, completed_by=None):
+    """``{course path: [ModulePage]}`` for the live modules of the courses at ``course_paths``, in one query.
+
+    With ``completed_by``, each module carries ``is_done``: whether that user has completed it.
+    """
     modules = {path: [] for path in course_paths}
-    rows = (
+    queryset = (
         ModulePage.objects.live()
         .annotate(parent_path=Substr("path", 1, Length("path") - PAGE_PATH_STEP))
         .filter(parent_path__in=list(course_paths))
+        .only("title", "slug", "url_path", "path", "depth", "locale_id", "translation_key", "live")
         .order_by("path")
-        .values_list("pk", "parent_path")
     )
-    for module_id, parent_path in rows:
-        modules[parent_path].append(module_id)
+    if completed_by is not None:
+        queryset = queryset.annotate(
+            is_done=Exists(
+                ModuleProgress.objects.filter(
+                    user=completed_by, module=OuterRef("pk"), status=ModuleProgress.Status.COMPLETED
+                )
+            )
+        )
+    for module in queryset:
+        modules[module.parent_path].append(module)
     return modules
+
+
+def _learning_record(user):
+    """Every enrolment of ``user`` (active or not) with its course's live modules, and the hours they earned.
+
+    Progress exists only under an enrolment, so this covers every completed module. Three queries.
+    """
+    enrolments = list(
+        Enrolment.objects.filter(user=user)
+        .select_related("course", "course__cover_image")
+        .order_by("completed_at", "-enrolled_at")
+    )
+    modules = live_modules_by_course({e.course.path for e in enrolments}, completed_by=user)
+    course_hours = Decimal(0)
+    for enrolment in enrolments:
+        course_modules = modules[enrolment.course.path]
+        done = sum(1 for module in course_modules if module.is_done)
+        if done:
+            course_hours += Decimal(enrolment.course.study_hours) * done / len(course_modules)
+    attended = Attendance.objects.filter(user=user).aggregate(hours=Sum("session__hours"))["hours"] or Decimal(0)
+    hours = StudyHours(course_hours.quantize(HOURS, rounding=ROUND_HALF_UP), Decimal(attended))
+    return enrolments, modules, hours
 
 
 def study_hours(user) -> StudyHours:
     """A module's share of its course's hours for each completed module, and the hours of attended sessions."""
-    completed = list(
-        ModuleProgress.objects.filter(user=user, status=ModuleProgress.Status.COMPLETED).values_list(
-            "module_id", "course__path", "course__study_hours"
-        )
-    )
-    modules = live_modules_by_course({path for _module, path, _hours in completed})
-    course_hours = Decimal(0)
-    for module_id, path, hours in completed:
-        if module_id in modules[path]:
-            course_hours += Decimal(hours) / len(modules[path])
-    attended = Attendance.objects.filter(user=user).aggregate(hours=Sum("session__hours"))["hours"] or Decimal(0)
-    return StudyHours(course_hours.quantize(HOURS, rounding=ROUND_HALF_UP), Decimal(attended))
+    return _learning_record(user)[2]
 
 
 def progress_by_translation_key(user, modules):
@@ -220,31 +242,23 @@ def dashboard(user):
 
     A fixed number of queries whatever the number of enrolments.
     """
-    enrolments = list(
-        Enrolment.objects.filter(user=user, status=Enrolment.Status.ACTIVE)
-        .select_related("course", "course__cover_image")
-        .order_by("completed_at", "-enrolled_at")
-    )
-    modules = live_modules_by_course({e.course.path for e in enrolments})
-    completed_ids = set(
-        ModuleProgress.objects.filter(user=user, status=ModuleProgress.Status.COMPLETED).values_list(
-            "module_id", flat=True
+    enrolments, modules, hours = _learning_record(user)
+    rows = []
+    for enrolment in enrolments:
+        if enrolment.status != Enrolment.Status.ACTIVE:
+            continue
+        course_modules = modules[enrolment.course.path]
+        rows.append(
+            {
+                "enrolment": enrolment,
+                "course": enrolment.course,
+                "next_module": next((m for m in course_modules if not m.is_done), None),
+                "modules_done": sum(1 for m in course_modules if m.is_done),
+                "module_count": len(course_modules),
+            }
         )
-    )
-    next_ids = {e.pk: next((m for m in modules[e.course.path] if m not in completed_ids), None) for e in enrolments}
-    next_modules = ModulePage.objects.in_bulk([m for m in next_ids.values() if m])
-    rows = [
-        {
-            "enrolment": e,
-            "course": e.course,
-            "next_module": next_modules.get(next_ids[e.pk]),
-            "modules_done": sum(1 for m in modules[e.course.path] if m in completed_ids),
-            "module_count": len(modules[e.course.path]),
-        }
-        for e in enrolments
-    ]
     return {
         "in_progress": [row for row in rows if row["enrolment"].completed_at is None],
         "completed": [row for row in rows if row["enrolment"].completed_at is not None],
-        "hours": study_hours(user),
+        "hours": hours,
     }

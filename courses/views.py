@@ -111,7 +111,7 @@ def trainer_courses(request):
 
 
 def _learner_rows(course):
-    modules = live_modules_by_course({course.path})[course.path]
+    modules = [module.pk for module in live_modules_by_course({course.path})[course.path]]
     enrolments = (
         Enrolment.objects.filter(course=course)
         .select_related("user", "user__teacher_profile")

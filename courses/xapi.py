@@ -91,10 +91,13 @@ def _refuse_constant(name):
     raise ValueError(f"{name} is not a number xAPI allows")
 
 
+def current_window() -> int:
+    return int(timezone.now().timestamp()) // RATE_WINDOW_SECONDS
+
+
 def within_rate_limit(user) -> bool:
     """Count one statement for ``user`` in the current window; False once the window's allowance is used."""
-    window = int(timezone.now().timestamp()) // RATE_WINDOW_SECONDS
-    key = f"courses:xapi-rate:{user.pk}:{window}"
+    key = f"courses:xapi-rate:{user.pk}:{current_window()}"
     cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
     try:
         return cache.incr(key) <= RATE_LIMIT

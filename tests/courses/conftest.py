@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.courses.factories import CourseIndexPageFactory, CoursePageFactory, ModulePageFactory, UserFactory
 
@@ -33,3 +34,11 @@ def trainer(course):
     course.trainers.add(trainer)
     course.save()
     return trainer
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limits and cached facts are per user id, and ids are reused from one test to the next."""
+    cache.clear()
+    yield
+    cache.clear()

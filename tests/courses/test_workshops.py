@@ -204,10 +204,23 @@ class TestCheckInCode:
         with pytest.raises(attendance.AttendanceError, match="Too many"):
             attendance.check_in(user, session.checkin_code)
 
-    def test_limited_session_needs_a_registration(self, session):
+    def test_a_session_with_registrations_admits_its_registered_participants(self, session):
+        registered, waiting, stranger = UserFactory.create_batch(3)
+        session.capacity = 1
+        session.save()
+        attendance.register(session, registered)
+        attendance.register(session, waiting)
         code = attendance.issue_checkin_code(session)
-        with pytest.raises(attendance.AttendanceError, match="not registered"):
-            attendance.check_in(UserFactory(), code)
+        for user in (waiting, stranger):
+            with pytest.raises(attendance.AttendanceError, match="not registered"):
+                attendance.check_in(user, code)
+        attendance.check_in(registered, code)
+        assert list(Attendance.objects.values_list("user_id", flat=True)) == [registered.pk]
+
+    def test_a_session_without_registrations_admits_anyone_with_the_code(self, session):
+        user = UserFactory()
+        attendance.check_in(user, attendance.issue_checkin_code(session))
+        assert Attendance.objects.filter(user=user).exists()
 
 
 @pytest.mark.django_db
