@@ -141,14 +141,21 @@ def _load_cjk_font(path: str, subfont: int) -> TTFont:
 
 
 @lru_cache(maxsize=1)
-def _image_folder() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="certificate-images-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+def _image_folder(process: int) -> Path:
+    # One folder per process, removed when that process exits: a forked worker inherits the exit handler too,
+    # and must neither use nor delete its parent's folder.
+    folder = Path(tempfile.mkdtemp(prefix=f"certificate-images-{process}-"))
+    atexit.register(_remove_own_folder, folder, process)
     return folder
 
 
+def _remove_own_folder(folder: Path, process: int) -> None:
+    if os.getpid() == process:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @lru_cache(maxsize=32)
-def _page_ready_image(path: str, modified: int) -> tuple[str, int, int]:
+def _page_ready_image(path: str, modified: int, process: int) -> tuple[str, int, int]:
     # Flattened onto the white page and saved as a JPEG file once per process (and image version): reportlab
     # copies a JPEG file into the PDF as it is, whereas an image object, a PNG above all, is decoded, hashed,
     # split into colour and transparency and compressed again for every certificate.
@@ -156,14 +163,14 @@ def _page_ready_image(path: str, modified: int) -> tuple[str, int, int]:
         rgba = source.convert("RGBA")
     flat = Image.new("RGB", rgba.size, "white")
     flat.paste(rgba, mask=rgba.getchannel("A"))
-    jpeg = _image_folder() / f"{hashlib.sha256(f'{path}:{modified}'.encode()).hexdigest()}.jpg"
+    jpeg = _image_folder(process) / f"{hashlib.sha256(f'{path}:{modified}'.encode()).hexdigest()}.jpg"
     flat.save(jpeg, "JPEG", quality=92)
     return str(jpeg), flat.width, flat.height
 
 
 def _image(path: Path) -> tuple[str, int, int]:
     """A page-ready copy of the image at ``path``: its file name, width and height in pixels."""
-    return _page_ready_image(str(path), os.stat(path).st_mtime_ns)
+    return _page_ready_image(str(path), os.stat(path).st_mtime_ns, os.getpid())
 
 
 # The standard Times faces are WinAnsi-encoded: anything outside cp1252 goes to the CJK font.

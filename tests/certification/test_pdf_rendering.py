@@ -1,4 +1,6 @@
+import atexit
 import io
+import os
 import re
 from pathlib import Path
 
@@ -190,3 +192,21 @@ def test_signatory_images_are_read_from_disk_by_path(make_snapshot, tmp_path):
     snapshot = make_snapshot(signatories=[("林大華", "執行長", seal)])
 
     assert snapshot.signatories[0].image == Path(seal)
+
+
+def test_a_forked_worker_exiting_leaves_the_parents_image_copies(make_snapshot, tmp_path):
+    seal = tmp_path / "seal.png"
+    Image.new("RGBA", (120, 120), (200, 0, 0, 180)).save(seal)
+    snapshot = make_snapshot(signatories=(("林大華", "執行長", seal),))
+    render_certificate_pdf(snapshot)
+
+    child = os.fork()
+    if child == 0:  # a task worker forked from this process renders, then exits normally
+        try:
+            render_certificate_pdf(snapshot)
+            atexit._run_exitfuncs()
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+
+    assert pdfimages_count(render_certificate_pdf(snapshot)) == 1
