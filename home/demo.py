@@ -57,6 +57,8 @@ def _apply(page, fields):
 def _publish(page, changed):
     if changed or not page.live or page.has_unpublished_changes:
         page.save_revision().publish()
+        # publish() saves a copy made from the revision; bring this instance up to date with it.
+        page.refresh_from_db()
 
 
 def _ensure_in_locale(parent, model, slug, locale, fields, translation_of=None):

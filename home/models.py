@@ -44,7 +44,14 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["latest_news"] = NewsPage.objects.live().public().filter(locale=self.locale).order_by("-date")[:3]
+        context["featured_courses"] = self.featured_courses()
         return context
+
+    def featured_courses(self):
+        """The newest live courses in this home page's language."""
+        from courses.models import CoursePage
+
+        return CoursePage.objects.live().public().filter(locale=self.locale).order_by("-first_published_at")[:3]
 
 
 class StandardPage(Page):

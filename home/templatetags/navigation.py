@@ -9,22 +9,35 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def language_links(context):
-    """Links to the current page in every language, so switching language keeps the reader where they are."""
+    """Links to the current page in every language, so switching language keeps the reader where they are.
+
+    A Wagtail page links to its translation, or to the nearest ancestor that has one; any other view links to
+    the same URL with the other language prefix (query string included).
+    """
     request = context["request"]
     page = context.get("page")
     current = get_language()
-    translations = {}
-    if isinstance(page, Page):
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
-            translations[translation.locale.language_code] = translation
     links = []
     for code, name in settings.LANGUAGES:
-        if code in translations:
-            url = translations[code].get_url(request)
-        else:
+        url = None
+        if isinstance(page, Page):
+            url = _translated_page_url(page, code, request)
+        if url is None:
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url, "is_current": code == current})
     return links
+
+
+def _translated_page_url(page, language_code, request):
+    try:
+        locale = Locale.objects.get_for_language(language_code)
+    except Locale.DoesNotExist:
+        return None
+    for candidate in [page, *reversed(page.get_ancestors().filter(depth__gt=1))]:
+        translation = candidate.get_translation_or_none(locale)
+        if translation is not None and translation.live:
+            return translation.get_url(request)
+    return None
 
 
 @register.simple_tag(takes_context=True)
