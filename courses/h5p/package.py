@@ -40,6 +40,7 @@ LANGUAGE = re.compile(r"^[-a-zA-Z]{1,10}$")
 VERSION_NUMBER = re.compile(r"^[0-9]{1,5}$")
 EMBED_TYPES = frozenset({"iframe", "div"})
 WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
+EVALUATES_CODE = re.compile(rb"(?<![\w$.])eval\s*\(|\bnew\s+Function\s*\(")
 UNIX_FILE_TYPE_MASK = 0o170000
 UNIX_SYMLINK = 0o120000
 ZIP_ENCRYPTED_FLAG = 0x1
@@ -116,6 +117,9 @@ class PackageManifest:
     content_json: dict
     libraries: dict[str, dict] = field(default_factory=dict)  # folder name → library.json
     entries: list[zipfile.ZipInfo] = field(default_factory=list)
+    # Whether a script the libraries preload turns strings into code (eval, new Function), as the EmbeddedJS
+    # templates of older MultiChoice and QuestionSet versions do: their page's CSP must allow 'unsafe-eval'.
+    evaluates_code: bool = False
 
     @property
     def title(self):
@@ -229,6 +233,11 @@ def _inspect_archive(archive, upload_size, limits):
     content_json = _read_json(archive, by_name, "content/content.json", limits.max_content_json_bytes, limits)
     libraries = _check_libraries(archive, entries, by_name, limits)
     _check_dependencies(h5p_json, libraries)
+    evaluates_code = any(
+        EVALUATES_CODE.search(read_entry(archive, by_name[f"{folder}/{script['path']}"], limits.max_file_bytes))
+        for folder, library in libraries.items()
+        for script in library.get("preloadedJs", [])
+    )
     for info in entries:
         if info.filename.lower().endswith(".svg"):
             try:
@@ -239,7 +248,7 @@ def _inspect_archive(archive, upload_size, limits):
                     % {"path": info.filename, "reason": error},
                     info.filename,
                 ) from error
-    return PackageManifest(h5p_json, content_json, libraries, entries)
+    return PackageManifest(h5p_json, content_json, libraries, entries, evaluates_code)
 
 
 def _checked_entries(infos, limits):

@@ -13,7 +13,7 @@ import base64
 import hashlib
 from urllib.parse import urlsplit
 
-from csp.constants import SELF, UNSAFE_INLINE
+from csp.constants import SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 
@@ -38,6 +38,19 @@ H5P_PLAYER_CSP = {
     "connect-src": [SELF],
     "frame-src": [SELF],
 }
+
+
+def player_csp(packages) -> dict:
+    """The CSP directives a page showing ``packages`` needs: ``H5P_PLAYER_CSP``, plus ``'unsafe-eval'`` when
+    one of them evaluates code (``H5PPackage.evaluates_code``). For django-csp, e.g. in a page's ``serve``::
+
+        response._csp_update = player_csp(H5PPackage.objects.filter(pk__in=self.h5p_package_ids))
+    """
+    directives = {name: list(sources) for name, sources in H5P_PLAYER_CSP.items()}
+    if any(package.evaluates_code for package in packages):
+        directives["script-src"].append(UNSAFE_EVAL)
+    return directives
+
 
 # Sent with every package file: opened on its own (an SVG, say), it runs no script and loads nothing.
 PACKAGE_FILE_CSP = (

@@ -26,6 +26,11 @@ class H5PPackage(models.Model):
     h5p_json = models.JSONField(_("h5p.json"), default=dict)
     # Kept in the database so that re-scoring an xAPI statement needs no read from storage.
     content_json = models.JSONField(_("content.json"), default=dict)
+    evaluates_code = models.BooleanField(
+        _("evaluates code"),
+        default=False,
+        help_text=_("Its libraries turn text into code (eval), so pages showing it must allow that."),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -72,6 +77,7 @@ class H5PPackage(models.Model):
                     original_filename=(getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255],
                     h5p_json=manifest.h5p_json,
                     content_json=manifest.content_json,
+                    evaluates_code=manifest.evaluates_code,
                     uploaded_by=user if user is not None and user.is_authenticated else None,
                 )
         except IntegrityError:
