@@ -148,8 +148,13 @@ def test_a_check_in_code_records_a_members_attendance(client, community, facilit
     session.training_session.refresh_from_db()
     code = session.training_session.checkin_code
     assert len(code) == attendance.CHECKIN_CODE_LENGTH
-    attendance.check_in(member, code.lower())
+    client.force_login(member)
+    assert reverse("courses:check_in") in client.get(community.url).content.decode()
+    client.post(reverse("courses:check_in"), {"code": "WRONG1"})
+    assert not Attendance.objects.exists()
+    client.post(reverse("courses:check_in"), {"code": code.lower()})
     assert Attendance.objects.get(user=member).method == Attendance.Method.CODE
+    assert Attendance.objects.get(user=member).session.kind == TrainingSession.Kind.COMMUNITY
 
 
 def test_attended_community_sessions_count_for_the_community_certificate(community, facilitator):
