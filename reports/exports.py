@@ -174,6 +174,11 @@ def summed(queryset, field_name):
     return Coalesce(Subquery(total, output_field=DecimalField()), Value(Decimal(0)), output_field=DecimalField())
 
 
+def hours(value) -> Decimal:
+    """Hours to one decimal place, whatever the database's arithmetic returned."""
+    return Decimal(value).quantize(Decimal("0.1"))
+
+
 def hours_per_teacher_rows(scope, filters) -> Iterator[tuple]:
     """Study hours earned in the date range: courses completed in it, sessions that ended in it."""
     completed = Enrolment.objects.filter(
@@ -201,13 +206,13 @@ def hours_per_teacher_rows(scope, filters) -> Iterator[tuple]:
     )
     counties, levels = labels(County.choices), labels(SchoolLevel.choices)
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
-        online, workshop, sessions, community_hours = (Decimal(row[6]), Decimal(row[7]), row[8], Decimal(row[9]))
+        online, workshop, community_hours = (hours(row[6]), hours(row[7]), hours(row[9]))
         yield (
             row[0],
             *profile_values(row, 1, counties, levels),
             online,
             workshop,
-            sessions,
+            row[8],
             community_hours,
             online + workshop + community_hours,
         )

@@ -38,14 +38,14 @@ def learner_filter(filters, prefix="user__") -> Q:
     return query
 
 
-def course_filter(scope, filters, course_field="course") -> Q:
+def course_filter(scope, filters, prefix="course__") -> Q:
     """Only courses in the viewer's scope and, when a programme is chosen, those it requires."""
     query = Q()
     if not scope.everything:
-        query &= Q(**{f"{course_field}__in": scope.courses()})
+        query &= Q(**{f"{prefix}pk__in": scope.courses()})
     if filters.programme is not None:
         required = filters.programme.required_courses.values("translation_key")
-        query &= Q(**{f"{course_field}__translation_key__in": required})
+        query &= Q(**{f"{prefix}translation_key__in": required})
     return query
 
 
@@ -53,7 +53,7 @@ def course_paths(scope, filters):
     """Tree paths of the courses in scope, or None when every course counts."""
     if scope.everything and filters.programme is None:
         return None
-    courses = CoursePage.objects.filter(course_filter(scope, filters, course_field="pk"))
+    courses = CoursePage.objects.filter(course_filter(scope, filters, prefix=""))
     return list(courses.values_list("path", flat=True))
 
 

@@ -178,3 +178,27 @@ def test_the_dashboard_shows_certificates_to_administrators_only(everything, tra
         "workshop-attendance",
     ]
     assert trainer_slugs == [slug for slug in administrator_slugs if not slug.startswith("certificates")]
+
+
+def test_h5p_difficulty_and_funnel_filtered_by_programme(world, everything, trainer_scope, quarter):
+    beginner = dataclasses.replace(quarter, programme=world.beginner)
+    assert statistics.h5p_difficulty(everything, beginner).categories == ["文化比較測驗 (2 first attempts)"]
+    assert statistics.course_funnel(everything, beginner).categories == ["國際教育概論"]
+    # The advanced programme requires no course: nothing of the trainer's course is left.
+    advanced = dataclasses.replace(quarter, programme=world.advanced)
+    assert statistics.h5p_difficulty(trainer_scope, advanced).is_empty
+    assert statistics.course_funnel(trainer_scope, advanced).is_empty
+    assert numbers(statistics.h5p_difficulty(trainer_scope, beginner)) == {"Correct first attempts (%)": [50.0]}
+
+
+def test_a_course_in_another_language_counts_for_its_trainer(world, quarter, locales):
+    # A trainer named on the English translation only still sees the course, whose enrolments are on the original.
+    english = world.course_a.copy_for_translation(locales["en"], copy_parents=True)
+    english.trainers.set([])
+    english.save()
+    world.course_a.trainers.set([])
+    world.course_a.save()
+    english.trainers.add(world.trainer)
+    english.save()
+    scope = ReportScope.for_user(world.trainer)
+    assert numbers(statistics.course_funnel(scope, quarter)) == {"Enrolled": [3], "Started": [2], "Completed": [1]}
