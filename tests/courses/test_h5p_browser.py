@@ -11,18 +11,19 @@ from django.core.files.base import ContentFile
 
 from courses.h5p.demo import build_quiz_package
 from courses.h5p.demo.quizzes import EXCHANGE_QUIZ
-from courses.h5p.player import H5P_PLAYER_CSP
+from courses.h5p.player import player_csp
 from courses.models import ContentUserData, H5PAttempt, H5PPackage, XAPIStatement
 from tests.e2e.conftest import browser, browser_context, page, playwright_driver  # noqa: F401 - fixtures
 
 from .factories import CourseIndexPageFactory, CoursePageFactory, EnrolmentFactory, ModulePageFactory, UserFactory
+from .h5p_packages import real_package
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def strict_policy():
+def strict_policy(package):
     directives = {"default-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'self'"]}
-    for name, sources in H5P_PLAYER_CSP.items():
+    for name, sources in player_csp([package]).items():
         directives[name] = sorted(set(sources))
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
@@ -59,8 +60,8 @@ def sign_in(context, live_server, user):
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}])
 
 
-def open_with_strict_csp(page, url):  # noqa: F811 - the page fixture
-    policy = strict_policy()
+def open_with_strict_csp(page, url, package):  # noqa: F811 - the page fixture
+    policy = strict_policy(package)
 
     def add_policy(route):
         response = route.fetch()
@@ -77,7 +78,7 @@ def test_quiz_plays_reports_and_resumes(page, browser_context, live_server, quiz
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
     page.on("pageerror", lambda error: problems.append(str(error)))
 
-    open_with_strict_csp(page, module.url)
+    open_with_strict_csp(page, module.url, package)
     quiz = page.frame_locator("iframe.h5p-iframe")
     question = quiz.locator("fieldset", has_text="經費由誰共同籌集")
     question.get_by_label("教育部與主管教育行政機關").check()
@@ -93,7 +94,7 @@ def test_quiz_plays_reports_and_resumes(page, browser_context, live_server, quiz
     # The state is saved by H5P itself (saveFreq) through our contentUserData endpoint, then restored.
     saved = wait_for(lambda: ContentUserData.objects.filter(user=learner, package=package).first(), seconds=30)
     assert '"exchange-purpose":[0]' in saved.data.replace(" ", "")
-    open_with_strict_csp(page, module.url)
+    open_with_strict_csp(page, module.url, package)
     question = page.frame_locator("iframe.h5p-iframe").locator("fieldset", has_text="經費由誰共同籌集")
     assert question.get_by_label("教育部與主管教育行政機關").is_checked()
     assert question.get_by_label("教育部與主管教育行政機關").is_disabled()
@@ -114,3 +115,32 @@ def test_quiz_plays_reports_and_resumes(page, browser_context, live_server, quiz
     assert (attempt.raw_score, attempt.max_score, attempt.flagged) == (2, 3, False)
     assert not [problem for problem in problems if "Content Security Policy" in problem or "Refused" in problem]
     assert not [problem for problem in problems if "H5P" in problem or "TypeError" in problem]
+
+
+@pytest.mark.parametrize(
+    ("filename", "answer", "expected"),
+    [("H5P.TrueFalse-h5p-standalone-test.h5p", "False", (1, 1)), ("H5P.MultiChoice.h5p", "Blue", (0, 1))],
+)
+def test_real_package(page, browser_context, live_server, home_page, filename, answer, expected):  # noqa: F811
+    path = real_package(filename)
+    package = H5PPackage.from_upload(ContentFile(path.read_bytes(), name=filename))
+    course = CoursePageFactory(parent=CourseIndexPageFactory(parent=home_page), slug="real")
+    module = ModulePageFactory(parent=course, slug="real-h5p")
+    module.body = [("h5p", {"package": package, "title": ""})]
+    module.save_revision().publish()
+    learner = UserFactory(email="learner@school.example.tw")
+    EnrolmentFactory(user=learner, course=course)
+    sign_in(browser_context, live_server, learner)
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+
+    open_with_strict_csp(page, module.url, package)
+    content = page.frame_locator("iframe.h5p-iframe")
+    content.get_by_role("radio", name=answer).click()
+    content.get_by_role("button", name="Check").click()
+
+    statement = wait_for(lambda: XAPIStatement.objects.filter(verb__endswith="answered").first())
+    assert package.evaluates_code == (filename == "H5P.MultiChoice.h5p")
+    assert (statement.raw_score, statement.max_score) == expected
+    assert not statement.flagged, statement.flag_reason
+    assert not [problem for problem in problems if "Content Security Policy" in problem or "Refused" in problem]

@@ -29,6 +29,8 @@ def test_real_package_uploads_with_its_metadata(db, media_root, name, expected):
     assert sum(p.stat().st_size for p in stored) == package.size_bytes
     assert package.content_json
     assert package.h5p_json["mainLibrary"] == main_library
+    # MultiChoice 1.14 renders through EmbeddedJS templates, which eval.
+    assert package.evaluates_code is (name == "H5P.MultiChoice.h5p")
 
 
 def test_truefalse_stray_root_file_is_kept(db, media_root):

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from courses.h5p.player import FRAME_INLINE_SCRIPT_HASH, H5P_PLAYER_CSP, activity_iri, is_activity_of
+from courses.h5p.player import FRAME_INLINE_SCRIPT_HASH, H5P_PLAYER_CSP, activity_iri, is_activity_of, player_csp
 from courses.models import ContentUserData, Enrolment, H5PPackage
 
 from .factories import EnrolmentFactory, ModulePageFactory, UserFactory
@@ -234,6 +234,13 @@ def test_activity_iri_identifies_the_package(rf, package, other_package):
     assert is_activity_of(iri + "?subContentId=abc", package)
     assert not is_activity_of(iri, other_package)
     assert not is_activity_of(None, package)
+
+
+def test_unsafe_eval_only_for_packages_that_evaluate_code(package, other_package):
+    assert "'unsafe-eval'" not in player_csp([package, other_package])["script-src"]
+    other_package.evaluates_code = True
+    assert "'unsafe-eval'" in player_csp([package, other_package])["script-src"]
+    assert "'unsafe-eval'" not in H5P_PLAYER_CSP["script-src"]
 
 
 def test_player_csp_allows_the_frame_script_by_hash_and_nothing_remote():

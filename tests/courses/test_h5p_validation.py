@@ -422,3 +422,17 @@ def test_svg_carrying_script_is_refused(svg, reason, where):
 
 def test_clean_svg_is_accepted():
     assert inspect(build_package(**{"content/images/map.svg": SAFE_SVG})).file_count == 7
+
+
+@pytest.mark.parametrize(
+    ("script", "evaluates"),
+    [
+        (b"var f = eval('1+1');", True),
+        (b"var f = new Function('return 1');", True),
+        (b"window.eval (code);", False),
+        (b"H5P.Sample = function () { return medieval(1); };", False),
+        (b"H5P.Sample = function () {};", False),
+    ],
+)
+def test_packages_whose_scripts_evaluate_code_are_flagged(script, evaluates):
+    assert inspect(build_package(**{"H5P.Sample-1.2/sample.js": script})).evaluates_code is evaluates
