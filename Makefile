@@ -35,7 +35,8 @@ messages: install ## Extract strings into locale/, complete the English catalogu
 migrate: install ## Apply database migrations.
 	$(MANAGE) migrate --no-input -v 0
 
-demo: migrate compilemessages ## Load the demo content (idempotent).
+demo: migrate compilemessages ## Create the development signing key and load the demo content (idempotent).
+	$(MANAGE) ensure_signing_key
 	$(MANAGE) load_demo
 
 run: system-deps demo ## Set everything up and serve the demo site at http://127.0.0.1:8000 on SQLite.
