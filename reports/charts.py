@@ -13,18 +13,18 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 WIDTH = 720
-HEIGHT = 340
-MARGIN_LEFT = 56
+HEIGHT = 380
+MARGIN_LEFT = 72
 MARGIN_RIGHT = 16
 MARGIN_TOP = 16
-MARGIN_BOTTOM = 96
-TICKS = 4
+MARGIN_BOTTOM = 130
 # Dark enough to reach 3:1 against white (WCAG 1.4.11, non-text contrast), distinguishable by most colour-blind
 # readers; the legend and the data table carry the same information in words.
 PALETTE = ("#0b5cad", "#c2410c", "#15803d", "#7e22ce", "#a16207", "#be185d", "#0e7490", "#4b5563")
 TEXT_COLOUR = "#1f2937"
 GRID_COLOUR = "#d1d5db"
-LABEL_CHARACTERS = 18
+# Axis labels are slanted; past this width (in pixels at 12 px) they would run into the legend or off the image.
+LABEL_WIDTH = 100
 
 
 @dataclass
@@ -95,11 +95,19 @@ def number(value) -> float:
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 times a power of ten that is at least ``value`` (1 for nothing)."""
+    """The smallest of 1, 2, 5 times a power of ten that is at least ``value`` (1 for nothing)."""
     if value <= 0:
         return 1.0
     magnitude = 10 ** math.floor(math.log10(value))
-    return next(step * magnitude for step in (1, 2, 2.5, 5, 10) if value <= step * magnitude)
+    return next(step * magnitude for step in (1, 2, 5, 10) if value <= step * magnitude)
+
+
+def tick_count(maximum: float) -> int:
+    """How many steps the y axis has, so that each tick is a round number (whole for small counts)."""
+    if maximum == int(maximum) and maximum <= 5:
+        return max(int(maximum), 1)
+    leading = maximum / 10 ** math.floor(math.log10(maximum))
+    return 4 if round(leading) == 2 else 5
 
 
 def format_value(value: float) -> str:
@@ -108,9 +116,18 @@ def format_value(value: float) -> str:
     return f"{value:,.1f}"
 
 
-def shorten(label: str) -> str:
+def text_width(text: str) -> int:
+    """Roughly how wide text is at 12 px: CJK characters are square, Latin ones about half as wide."""
+    return sum(12 if ord(character) > 0x2E80 else 7 for character in text)
+
+
+def shorten(label) -> str:
     label = str(label)
-    return label if len(label) <= LABEL_CHARACTERS else label[: LABEL_CHARACTERS - 1] + "…"
+    if text_width(label) <= LABEL_WIDTH:
+        return label
+    while text_width(label + "…") > LABEL_WIDTH:
+        label = label[:-1]
+    return label + "…"
 
 
 def render_svg(chart: Chart) -> str:
@@ -176,8 +193,9 @@ def y_for(value: float, maximum: float) -> float:
 def axes(chart: Chart):
     maximum = chart.scale_maximum
     baseline = MARGIN_TOP + plot_height()
-    for tick in range(TICKS + 1):
-        value = maximum * tick / TICKS
+    ticks = tick_count(maximum)
+    for tick in range(ticks + 1):
+        value = maximum * tick / ticks
         y = round(y_for(value, maximum), 1)
         yield format_html(
             '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1"/>'
@@ -291,4 +309,4 @@ def legend(chart: Chart):
             TEXT_COLOUR,
             label,
         )
-        x += 28 + 12 * len(label)
+        x += 28 + text_width(label)

@@ -5,7 +5,17 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from reports.charts import HEIGHT, MARGIN_BOTTOM, MARGIN_TOP, Chart, Series, nice_ceiling
+from reports.charts import (
+    HEIGHT,
+    LABEL_WIDTH,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    Chart,
+    Series,
+    nice_ceiling,
+    text_width,
+    tick_count,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 PLOT_HEIGHT = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
@@ -119,7 +129,8 @@ def test_long_labels_are_shortened_and_many_categories_thinned():
     root = parse(chart)
     axis_labels = [text.text for text in root.iter(f"{SVG}text") if text.get("transform")]
     assert len(axis_labels) == 20  # every third of sixty
-    assert all(len(label) <= 18 for label in axis_labels)
+    assert all(text_width(label) <= LABEL_WIDTH for label in axis_labels)
+    assert axis_labels[0] == "01 國際教育一個…"
     assert axis_labels[0].endswith("…")
 
 
@@ -131,7 +142,9 @@ def test_a_series_must_have_a_value_per_category_and_the_kind_must_exist():
 
 
 @pytest.mark.parametrize(
-    ("value", "ceiling"), [(0, 1), (1, 1), (3, 5), (7, 10), (11, 20), (24, 25), (26, 50), (999, 1000), (0.3, 0.5)]
+    ("value", "ceiling", "ticks"),
+    [(0, 1, 1), (1, 1, 1), (2, 2, 2), (3, 5, 5), (7, 10, 5), (11, 20, 4), (24, 50, 5), (999, 1000, 5), (0.3, 0.5, 5)],
 )
-def test_the_scale_ends_on_a_round_number(value, ceiling):
+def test_the_scale_ends_on_a_round_number_with_round_ticks(value, ceiling, ticks):
     assert nice_ceiling(value) == pytest.approx(ceiling)
+    assert tick_count(nice_ceiling(value)) == ticks

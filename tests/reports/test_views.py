@@ -5,7 +5,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,6 +14,7 @@ from wagtail.users.models import UserProfile
 from accounts.models import TeacherProfile, User
 from certification.models import Certificate
 from courses.models import Attendance, Enrolment, H5PAttempt, ModuleProgress, Registration
+from lms.roles import sync_roles
 
 from .conftest import FIRST_QUARTER
 from .factories import at, staff
@@ -265,3 +266,12 @@ def test_query_count_does_not_grow_from_ten_to_a_thousand_teachers(client, world
     with_a_thousand = {url: count_queries(client, url, FIRST_QUARTER) for url in urls}
     assert with_a_thousand == with_ten
     assert max(with_ten.values()) <= 40
+
+
+def test_the_staff_roles_hold_their_report_permission_after_every_migrate(db):
+    sync_roles()
+    granted = {
+        group.name: set(group.permissions.filter(content_type__app_label="reports").values_list("codename", flat=True))
+        for group in Group.objects.filter(name__in=["Trainers", "Certification administrators"])
+    }
+    assert granted == {"Trainers": {"view_course_reports"}, "Certification administrators": {"view_all_reports"}}
