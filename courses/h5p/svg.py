@@ -9,6 +9,7 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+from django.utils.translation import gettext as _
 
 # Elements that run script or embed another document (which could itself run script).
 SCRIPTING_ELEMENTS = frozenset({"script", "foreignobject", "handler", "iframe", "embed", "object"})
@@ -34,24 +35,24 @@ def check_svg(data: bytes) -> None:
     try:
         root = fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as error:
-        raise UnsafeSVG("declares XML entities or external references") from error
+        raise UnsafeSVG(_("declares XML entities or external references")) from error
     except (ParseError, ValueError) as error:
-        raise UnsafeSVG("is not well-formed XML") from error
+        raise UnsafeSVG(_("is not well-formed XML")) from error
     if _local_name(root.tag) != "svg":
-        raise UnsafeSVG("has no <svg> root element")
+        raise UnsafeSVG(_("has no <svg> root element"))
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         tag = _local_name(element.tag)
         if tag in SCRIPTING_ELEMENTS:
-            raise UnsafeSVG(f"contains a <{tag}> element")
+            raise UnsafeSVG(_("contains a <%(tag)s> element") % {"tag": tag})
         for attribute, value in element.attrib.items():
             name = _local_name(attribute)
             if name.startswith("on"):
-                raise UnsafeSVG(f"has an event handler attribute ({name})")
+                raise UnsafeSVG(_("has an event handler attribute (%(name)s)") % {"name": name})
             if name in LINK_ATTRIBUTES or (tag in {"animate", "set"} and name == "attributename"):
                 compact = "".join(value.split()).lower()
                 if any(scheme in compact for scheme in SCRIPT_SCHEMES) or (
                     name == "attributename" and compact == "href"
                 ):
-                    raise UnsafeSVG(f"links to script ({name})")
+                    raise UnsafeSVG(_("links to script (%(name)s)") % {"name": name})

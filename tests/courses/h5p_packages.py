@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 REAL_PACKAGES_DIR = Path(__file__).resolve().parents[3] / "shared" / "h5p"
 REAL_PACKAGES = {
@@ -19,6 +20,13 @@ REAL_PACKAGES = {
         "1.12",
     ),
 }
+
+
+@pytest.fixture
+def english_messages():
+    """The rejection messages in English, whatever the site's default language (zh-Hant)."""
+    with translation.override("en"):
+        yield
 
 
 def real_package(name) -> Path:

@@ -5,6 +5,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from wagtail.users.models import UserProfile
 
 from courses.models import H5PPackage
 from lms.roles import TRAINERS, sync_roles
@@ -22,6 +23,10 @@ def trainer_client(client, db):
     trainer = UserFactory(email="trainer@school.example.tw")
     trainer.groups.add(Group.objects.get(name=TRAINERS))
     TOTP.activate(trainer, generate_totp_secret())
+    # The admin speaks the trainer's language; English keeps these assertions readable.
+    profile = UserProfile.get_for_user(trainer)
+    profile.preferred_language = "en"
+    profile.save()
     client.force_login(trainer)
     client.user = trainer
     return client

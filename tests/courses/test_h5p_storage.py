@@ -13,7 +13,13 @@ from courses.h5p.package import H5PPackageError
 from courses.models import H5PPackage
 
 from .factories import UserFactory
-from .h5p_packages import build_package, upload_of
+from .h5p_packages import (
+    build_package,
+    english_messages,  # noqa: F401 - fixture
+    upload_of,
+)
+
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 class CountingStorage(FileSystemStorage):

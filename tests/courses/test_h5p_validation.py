@@ -10,7 +10,16 @@ import pytest
 
 from courses.h5p.package import H5PPackageError, PackageLimits, inspect_package
 
-from .h5p_packages import build_package, build_zip, h5p_json, library_json, package_files
+from .h5p_packages import (
+    build_package,
+    build_zip,
+    english_messages,  # noqa: F401 - fixture
+    h5p_json,
+    library_json,
+    package_files,
+)
+
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 def inspect(data, **limits):
