@@ -182,3 +182,21 @@ class TestModulePage:
         client.get(url_of(modules[0]))
         baseline = page_queries(client, url_of(StandardPageFactory(parent=course, slug="notes")))
         assert page_queries(client, url_of(modules[1])) - baseline <= MODULE_PAGE_OWN_QUERIES
+
+
+@pytest.mark.django_db
+def test_reading_in_english_records_progress_on_the_course(client, course, modules, teacher, locales):
+    """Progress is one, whichever language the teacher reads in."""
+    english_course = course.copy_for_translation(locales["en"], copy_parents=True, alias=False)
+    english_course.save_revision().publish()
+    english_module = modules[0].copy_for_translation(locales["en"], alias=False)
+    english_module.save_revision().publish()
+    EnrolmentFactory(user=teacher, course=course)
+    client.force_login(teacher)
+
+    response = client.get(url_of(english_module, "en"))
+    assert response.status_code == 200 and response.context["can_view"]
+    assert ModuleProgress.objects.get(user=teacher).module_id == modules[0].pk
+    course_response = client.get(url_of(english_course, "en"))
+    assert course_response.context["is_enrolled"]
+    assert course_response.context["modules"][0]["progress"].is_completed
