@@ -1,3 +1,5 @@
+import tempfile
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-secret-key-not-for-production-use-only-in-tests"
@@ -9,3 +11,8 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Certificates are signed in many tests (issuing, demo content): a throwaway development PKI, outside the checkout,
+# made on first use and never the developer's own keys.
+PKI_ROOT = Path(tempfile.gettempdir()) / "ie-academy-test-pki"  # noqa: F405
+CERTIFICATE_DEVELOPMENT_PKI = True
