@@ -107,7 +107,8 @@ def test_quiz_plays_reports_and_resumes(page, browser_context, live_server, quiz
     direction = quiz.locator("fieldset", has_text="哪一種方向")
     direction.get_by_label("只有出國").check()
     direction.get_by_role("button", name="檢查答案 Check").click()
-    assert "你答對 2 題，共 3 題" in quiz.get_by_role("status").last.inner_text()
+    assert "你答對 2 題，共 3 題。You scored 2 out of 3." in quiz.get_by_role("status").last.inner_text()
+    assert "第 3 題，共 3 題 · Question 3 of 3" in direction.inner_text()
 
     completed = wait_for(lambda: XAPIStatement.objects.filter(verb__endswith="completed").first())
     assert (completed.raw_score, completed.max_score, completed.flagged) == (2, 3, False)

@@ -61,6 +61,13 @@
     return node;
   }
 
+  /** The template with every @name replaced (a bilingual text names each value twice). */
+  function fill(template, values) {
+    return Object.keys(values).reduce(function (text, name) {
+      return text.split('@' + name).join(String(values[name]));
+    }, template);
+  }
+
   function correctIndexes(question) {
     var indexes = [];
     (question.answers || []).forEach(function (answer, index) {
@@ -214,7 +221,7 @@
       element(
         'span',
         'iea-quiz__number',
-        this.l10n.questionLabel.replace('@n', index + 1).replace('@total', this.questions.length)
+        fill(this.l10n.questionLabel, { n: index + 1, total: this.questions.length })
       )
     );
     legend.appendChild(bilingual('span', 'iea-quiz__prompt', question.text, question.translation, p.lang, p.translationLang));
@@ -360,7 +367,7 @@
       element(
         'p',
         'iea-quiz__result',
-        this.l10n.result.replace('@score', this.getScore()).replace('@total', this.getMaxScore())
+        fill(this.l10n.result, { score: this.getScore(), total: this.getMaxScore() })
       )
     );
     this.summary.appendChild(element('p', 'iea-quiz__verdict', this.passed() ? this.l10n.passed : this.l10n.failed));
