@@ -186,7 +186,9 @@ def object_belongs_to_package(object_id, package: PackageFacts) -> bool:
 
 def _library_matches(statement, package):
     """A top-level statement's H5P library category, when given, must be the package's main library."""
-    categories = ((statement.get("context") or {}).get("contextActivities") or {}).get("category") or []
+    context = statement.get("context")
+    activities = context.get("contextActivities") if isinstance(context, dict) else None
+    categories = activities.get("category") if isinstance(activities, dict) else None
     for category in categories if isinstance(categories, list) else []:
         category_id = category.get("id", "") if isinstance(category, dict) else ""
         if isinstance(category_id, str) and category_id.startswith(H5P_LIBRARY_CATEGORY):

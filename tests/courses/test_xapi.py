@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from courses import xapi
 from courses.h5p.demo import build_quiz_package
@@ -367,3 +369,37 @@ class TestHostileStatements:
         refused = [body for body, status in zip(bodies, statuses, strict=True) if status == 429][:50]
         assert all(post(client, quiz_module, quiz_package, body).status_code == 201 for body in refused)
         assert XAPIStatement.objects.count() == xapi.RATE_LIMIT + 50
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    parts=st.fixed_dictionaries(
+        {},
+        optional={
+            "id": json_values | st.uuids().map(str),
+            "verb": json_values | st.just({"id": ADL + "answered"}),
+            "object": json_values,
+            "result": json_values | st.just({"score": {"raw": 1, "max": 1}, "response": "0"}),
+            "context": json_values,
+            "actor": json_values,
+        },
+    ),
+    module_id=json_values,
+    real_module=st.booleans(),
+)
+def test_no_statement_crashes_the_intake(quiz_module, quiz_package, learner, parts, module_id, real_module):
+    """Whatever the shape of a statement, it is recorded or refused with a reason: never an error."""
+    module_id = quiz_module.pk if real_module else module_id
+    payload = {"module_id": module_id, "package_id": quiz_package.pk, "statement": parts}
+    try:
+        xapi.receive(learner, payload)
+    except xapi.StatementRejected as rejection:
+        assert str(rejection) and rejection.status in (400, 403, 404, 413)
