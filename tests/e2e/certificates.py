@@ -1,12 +1,15 @@
 """Certificates in the browser journeys: the demo programmes over the demo courses, signed with a test PKI."""
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import cv2
 import numpy
 import pytest
+from django.db import connections
 
 from certification import demo as certification_demo
+from certification.issuing import issue_and_complete
 from courses import demo as courses_demo
 from courses.enrolment import enrol
 from courses.models import CoursePage
@@ -40,6 +43,23 @@ def teacher_one_module_short_of_beginner(email):
     for module in modules[:-1]:
         record_view(teacher, module)
     return teacher, modules[-1]
+
+
+def issue_outside_the_browser_loop(user, programme, **kwargs):
+    """Issue, render and sign a certificate from a test.
+
+    Signing runs pyHanko's asyncio code, which cannot start inside the thread where Playwright's loop runs; a plain
+    thread can (and closes its own database connection afterwards).
+    """
+
+    def issue():
+        try:
+            return issue_and_complete(user, programme, **kwargs)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(issue).result()
 
 
 def qr_code_text(pdf):
