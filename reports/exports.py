@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
@@ -54,7 +54,7 @@ class Export:
 
 
 def labels(choices) -> dict[str, str]:
-    """Choice labels in the current language, resolved now: a streamed response outlives the request's language."""
+    """Choice labels in the current language, looked up once per export rather than once per row."""
     return {value: str(label) for value, label in choices}
 
 
@@ -343,11 +343,15 @@ def csv_response(export, scope, filters) -> StreamingHttpResponse:
     header = [str(column) for column in export.columns]
     rows = export.rows(scope, filters)
 
+    language = translation.get_language()
+
     def lines():
-        # A byte-order mark, so that Excel opens the UTF-8 (Chinese) text correctly.
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([csv_text(value) for value in row])
+        # The rows are produced after the view has returned, when the request's language is no longer active.
+        with translation.override(language):
+            # A byte-order mark, so that Excel opens the UTF-8 (Chinese) text correctly.
+            yield "\ufeff" + writer.writerow(header)
+            for row in rows:
+                yield writer.writerow([csv_text(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{file_name(export, filters, "csv")}"'

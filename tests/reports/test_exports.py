@@ -6,6 +6,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from wagtail.users.models import UserProfile
 
 from accounts.models import TeacherProfile
@@ -203,3 +204,12 @@ def test_a_bad_filter_on_an_export_shows_the_error_instead_of_a_file(client, wor
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     assert "The start of the date range must not be after its end." in response.content.decode()
+
+
+def test_a_streamed_export_keeps_the_requests_language_to_the_last_row(client, world):
+    response = download(client, world.administrator, "certificate-registry", "csv")
+    with translation.override("zh-hant"):  # whatever language is active when the server sends the rows
+        rows = csv_rows(response)
+    assert rows[0][1] == "Status"
+    assert [row[1] for row in rows[1:]] == ["Issued", "Issued", "Revoked", "Issued"]
+    assert rows[1][6] == "Taipei City"
