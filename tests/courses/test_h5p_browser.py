@@ -1,8 +1,6 @@
 """Our IEA.Quiz package really plays in h5p-standalone under a strict CSP: answers become xAPI statements, and
 the learner's state is saved and restored (Debian's Chromium through Playwright)."""
 
-import time
-
 import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -14,6 +12,7 @@ from courses.h5p.demo.quizzes import EXCHANGE_QUIZ
 from courses.h5p.player import player_csp
 from courses.models import ContentUserData, H5PAttempt, H5PPackage, XAPIStatement
 from tests.e2e.conftest import browser, browser_context, page, playwright_driver  # noqa: F401 - fixtures
+from tests.e2e.learning import wait_until
 
 from .factories import CourseIndexPageFactory, CoursePageFactory, EnrolmentFactory, ModulePageFactory, UserFactory
 from .h5p_packages import real_package
@@ -26,16 +25,6 @@ def strict_policy(package):
     for name, sources in player_csp([package]).items():
         directives[name] = sorted(set(sources))
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
-
-
-def wait_for(condition, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for the browser's requests")
 
 
 @pytest.fixture
@@ -85,14 +74,14 @@ def test_quiz_plays_reports_and_resumes(page, browser_context, live_server, quiz
     question.get_by_role("button", name="檢查答案 Check").click()
     assert "答對了" in question.get_by_role("status").inner_text()
 
-    answered = wait_for(lambda: XAPIStatement.objects.filter(verb__endswith="answered").first())
+    answered = wait_until(lambda: XAPIStatement.objects.filter(verb__endswith="answered").first())
     assert answered.sub_content_id == "exchange-purpose"
     assert (answered.raw_score, answered.max_score, answered.flagged) == (1, 1, False)
     assert answered.response == "0"
     assert answered.payload["actor"]["account"]["name"] == str(learner.pk)
 
     # The state is saved by H5P itself (saveFreq) through our contentUserData endpoint, then restored.
-    saved = wait_for(lambda: ContentUserData.objects.filter(user=learner, package=package).first(), seconds=30)
+    saved = wait_until(lambda: ContentUserData.objects.filter(user=learner, package=package).first(), seconds=30)
     assert '"exchange-purpose":[0]' in saved.data.replace(" ", "")
     open_with_strict_csp(page, module.url, package)
     question = page.frame_locator("iframe.h5p-iframe").locator("fieldset", has_text="經費由誰共同籌集")
@@ -110,9 +99,9 @@ def test_quiz_plays_reports_and_resumes(page, browser_context, live_server, quiz
     assert "你答對 2 題，共 3 題。You scored 2 out of 3." in quiz.get_by_role("status").last.inner_text()
     assert "第 3 題，共 3 題 · Question 3 of 3" in direction.inner_text()
 
-    completed = wait_for(lambda: XAPIStatement.objects.filter(verb__endswith="completed").first())
+    completed = wait_until(lambda: XAPIStatement.objects.filter(verb__endswith="completed").first())
     assert (completed.raw_score, completed.max_score, completed.flagged) == (2, 3, False)
-    attempt = wait_for(lambda: H5PAttempt.objects.filter(user=learner, finished_at__isnull=False).first())
+    attempt = wait_until(lambda: H5PAttempt.objects.filter(user=learner, finished_at__isnull=False).first())
     assert (attempt.raw_score, attempt.max_score, attempt.flagged) == (2, 3, False)
     assert not [problem for problem in problems if "Content Security Policy" in problem or "Refused" in problem]
     assert not [problem for problem in problems if "H5P" in problem or "TypeError" in problem]
@@ -140,7 +129,7 @@ def test_real_package(page, browser_context, live_server, home_page, filename, a
     content.get_by_role("radio", name=answer).click()
     content.get_by_role("button", name="Check").click()
 
-    statement = wait_for(lambda: XAPIStatement.objects.filter(verb__endswith="answered").first())
+    statement = wait_until(lambda: XAPIStatement.objects.filter(verb__endswith="answered").first())
     assert package.evaluates_code == (filename == "H5P.MultiChoice.h5p")
     assert (statement.raw_score, statement.max_score) == expected
     assert not statement.flagged, statement.flag_reason
