@@ -6,7 +6,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from courses.h5p.player import FRAME_INLINE_SCRIPT_HASH, H5P_PLAYER_CSP, activity_iri, is_activity_of, player_csp
+from courses.h5p.player import (
+    FRAME_INLINE_SCRIPT,
+    FRAME_INLINE_SCRIPT_HASH,
+    H5P_PLAYER_CSP,
+    activity_iri,
+    is_activity_of,
+    player_csp,
+)
 from courses.models import ContentUserData, Enrolment, H5PPackage
 
 from .factories import EnrolmentFactory, ModulePageFactory, UserFactory
@@ -248,3 +255,12 @@ def test_player_csp_allows_the_frame_script_by_hash_and_nothing_remote():
     assert "'unsafe-inline'" not in H5P_PLAYER_CSP["script-src"]
     sources = [source for values in H5P_PLAYER_CSP.values() for source in values]
     assert not any(source.startswith(("http:", "https:", "*")) for source in sources)
+
+
+def test_the_hashed_frame_script_is_the_one_the_installed_player_writes():
+    from django.conf import settings
+
+    bundle = settings.BASE_DIR / "node_modules" / "h5p-standalone" / "dist" / "frame.bundle.js"
+    if not bundle.is_file():
+        pytest.skip("node_modules is not installed: `make install` runs npm ci")
+    assert f"<script>{FRAME_INLINE_SCRIPT}<\\/script>" in bundle.read_text()
