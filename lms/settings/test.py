@@ -12,7 +12,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
-# Certificates are signed in many tests (issuing, demo content): a throwaway development PKI, outside the checkout,
-# made on first use and never the developer's own keys.
-PKI_ROOT = Path(tempfile.gettempdir()) / "ie-academy-test-pki"  # noqa: F405
+# Certificates are signed in many tests (issuing, demo content): a throwaway development PKI outside the checkout,
+# made on first use, unless PKI_ROOT names one (as for the task worker a test starts).
+PKI_ROOT = Path(os.environ.get("PKI_ROOT") or Path(tempfile.gettempdir()) / "ie-academy-test-pki")  # noqa: F405
 CERTIFICATE_DEVELOPMENT_PKI = True
