@@ -7,6 +7,7 @@ that the module's body shows.
 import re
 from pathlib import PurePosixPath
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
@@ -72,16 +73,28 @@ SAFE_PATH = re.compile(r"^[\w .()+,@~-]+(/[\w .()+,@~-]+)*$")
 USER_DATA_KEY = re.compile(r"^[\w-]{1,64}$", re.ASCII)
 MAX_USER_DATA_BYTES = 64 * 1024
 PACKAGE_FILE_MAX_AGE = 24 * 60 * 60
+ACCESS_CACHE_SECONDS = 60
 
 
 def _package_shown_to(request, module_id, package_id):
-    """The package, if the module shows it and the user may see the module; else 403 or 404."""
+    """The package, if the module shows it and the user may see the module; else 403 or 404.
+
+    A player fetches dozens to hundreds of files at once, so a granted access is remembered for a minute,
+    for this login session only.
+    """
+    session_key = request.session.session_key if request.user.is_authenticated else None
+    cache_key = f"courses:h5p-access:{session_key}:{module_id}:{package_id}"
+    if session_key and (package := cache.get(cache_key)) is not None:
+        return package
     module = get_object_or_404(ModulePage, pk=module_id)
     if not module.is_visible_to(request.user):
         raise PermissionDenied
     if package_id not in module.h5p_package_ids:
         raise Http404
-    return get_object_or_404(H5PPackage, pk=package_id)
+    package = get_object_or_404(H5PPackage, pk=package_id)
+    if session_key:
+        cache.set(cache_key, package, ACCESS_CACHE_SECONDS)
+    return package
 
 
 @require_http_methods(["GET", "HEAD"])

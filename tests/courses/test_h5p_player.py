@@ -92,6 +92,14 @@ def test_served_bytes_are_the_stored_bytes(module, package, learner):
     assert b"".join(response.streaming_content) == b"H5P.Sample = function () {};"
 
 
+def test_a_player_fetching_many_files_costs_few_queries(module, package, learner, django_assert_max_num_queries):
+    client = client_for(learner)
+    client.get(file_url(module, package, "h5p.json"))
+    with django_assert_max_num_queries(2):
+        response = client.get(file_url(module, package, "H5P.Sample-1.2/sample.js"))
+    assert response.status_code == 200
+
+
 def test_trainer_of_the_course_and_staff_may_fetch(module, package, trainer):
     staff = UserFactory(email="staff@example.tw", is_staff=True)
     for user in (trainer, staff):
