@@ -8,10 +8,13 @@ from ``ModuleProgress`` and are rewritten in the same transaction as the module 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
+from django.utils.translation import get_language
+from wagtail.coreutils import get_supported_content_language_variant
 
 from .choices import CompletionRule
 from .models import Attendance, Enrolment, H5PAttempt, ModulePage, ModuleProgress, WorkshopPage
@@ -257,8 +260,30 @@ def dashboard(user):
                 "module_count": len(course_modules),
             }
         )
+    _in_reader_language(rows)
     return {
         "in_progress": [row for row in rows if row["enrolment"].completed_at is None],
         "completed": [row for row in rows if row["enrolment"].completed_at is not None],
         "hours": hours,
     }
+
+
+def _in_reader_language(rows):
+    """Swap the default-language course and module pages of dashboard rows for their translations, in one query."""
+    from wagtail.models import Page
+
+    language = get_language()
+    if not rows or language == get_supported_content_language_variant(settings.LANGUAGE_CODE):
+        return
+    keys = {row["course"].translation_key for row in rows}
+    keys |= {row["next_module"].translation_key for row in rows if row["next_module"]}
+    translations = {
+        page.translation_key: page
+        for page in Page.objects.live()
+        .filter(locale__language_code=language, translation_key__in=keys)
+        .only("title", "url_path", "path", "depth", "translation_key", "locale_id")
+    }
+    for row in rows:
+        row["course"] = translations.get(row["course"].translation_key, row["course"])
+        if row["next_module"]:
+            row["next_module"] = translations.get(row["next_module"].translation_key, row["next_module"])

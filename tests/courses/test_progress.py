@@ -170,8 +170,10 @@ class TestStudyHours:
 
 @pytest.mark.django_db
 class TestDashboard:
-    @pytest.mark.parametrize("enrolments", [10, 50])
-    def test_query_count_is_flat(self, client, course_index, teacher, enrolments, django_assert_max_num_queries):
+    @pytest.mark.parametrize(("enrolments", "language"), [(10, "zh-hant"), (50, "zh-hant"), (50, "en")])
+    def test_query_count_is_flat(
+        self, client, course_index, teacher, enrolments, language, django_assert_max_num_queries
+    ):
         for number in range(enrolments):
             course = CoursePageFactory(parent=course_index)
             first = ModulePageFactory(parent=course)
@@ -180,9 +182,10 @@ class TestDashboard:
             if number % 3 == 0:
                 ModuleProgress.objects.create(user=teacher, module=first, course=course, status="completed")
         client.force_login(teacher)
-        client.get(reverse("courses:dashboard"))  # the site's settings row is created on the first visit
+        url = f"/{language}/learning/"
+        client.get(url)  # the site's settings row is created on the first visit
         with django_assert_max_num_queries(15):
-            response = client.get(reverse("courses:dashboard"))
+            response = client.get(url)
         assert len(response.context["in_progress"]) == enrolments
 
     def test_shows_progress_next_module_hours_and_completed(self, client, course, modules, teacher):
@@ -237,3 +240,16 @@ class TestTrainerView:
     )
     def test_spreadsheet_safe(self, value, safe):
         assert spreadsheet_safe(value) == safe
+
+
+@pytest.mark.django_db
+def test_dashboard_speaks_the_readers_language(client, course, modules, teacher, locales):
+    english = course.copy_for_translation(locales["en"], copy_parents=True, alias=False)
+    english.title = "Introduction to international education"
+    english.save_revision().publish()
+    EnrolmentFactory(user=teacher, course=course)
+    client.force_login(teacher)
+    html = client.get("/en/learning/").content.decode()
+    assert "Introduction to international education" in html and "國際教育概論" not in html
+    # A module not yet translated is offered in the default language rather than not at all.
+    assert "第 1 單元" in html
