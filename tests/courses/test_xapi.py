@@ -129,12 +129,12 @@ def post(client, module, package, body, **kwargs):
 
 
 def quiz_answers(package, right=True):
-    """The statements our IEA.Quiz sends for a whole quiz: one per question, then the quiz's own."""
+    """The statements our IEA.Quiz sends for a whole quiz: "answered" per question, then the quiz's "completed"."""
     q2 = "0[,]1" if right else "0"
     return [
         statement(package, "answered", "q1", (1, 1), "0"),
         statement(package, "answered", "q2", (1 if right else 0, 1), q2),
-        statement(package, "answered", "", (2 if right else 1, 2), f"q1[.]0[;]q2[.]{q2}", completion=True),
+        statement(package, "completed", "", (2 if right else 1, 2), f"q1[.]0[;]q2[.]{q2}", completion=True),
     ]
 
 
