@@ -2,8 +2,9 @@
 
 The token's payload is the ``OpenBadgeCredential`` itself (Open Badges 3.0 §8.2, VC data model 2.0), with the JWT
 registered claims mapped from it: ``iss`` = issuer id, ``jti`` = credential id, ``sub`` = subject id when there is
-one, ``nbf`` = ``validFrom``, ``exp`` = ``validUntil``. The JOSE header names the key by ``kid``; the key is
-published in the issuer's JWKS (:func:`issuer_jwks`), linked from the issuer profile (:func:`issuer_profile`).
+one, ``nbf`` = ``validFrom``, ``exp`` = ``validUntil``. The JOSE header names the key by ``kid`` and carries it
+as ``jwk``; the key is published in the issuer's JWKS (:func:`issuer_jwks`), linked from the issuer profile
+(:func:`issuer_profile`), and only a key published there makes a credential valid.
 
 Revocation: ``credentialStatus`` is a ``1EdTechRevocationList`` entry whose ``id`` is the status URL the caller
 passes (the certification app's status endpoint); a verifier fetches it to learn whether the credential is
@@ -179,7 +180,9 @@ def sign_credential(credential: dict) -> str:
         claims["sub"] = credential["credentialSubject"]["id"]
     if "validUntil" in credential:
         claims["exp"] = int(datetime.fromisoformat(credential["validUntil"]).timestamp())
-    headers = {"kid": public_jwk(key.public_key())["kid"], "typ": "JWT"}
+    jwk = public_jwk(key.public_key())
+    # The key travels in the header too, as the Open Badges examples show; verify_credential trusts only the JWKS.
+    headers = {"kid": jwk["kid"], "typ": "JWT", "jwk": {name: jwk[name] for name in ("kty", "crv", "x", "y")}}
     return jwt.encode(claims, key, algorithm=ALGORITHM, headers=headers)
 
 

@@ -50,11 +50,13 @@ def test_the_credential_verifies_with_the_published_jwks(credential, published_j
     assert payload["id"] == CREDENTIAL_ID
 
 
-def test_the_token_is_an_ob3_vc_jwt(credential):
+def test_the_token_is_an_ob3_vc_jwt(credential, published_jwks):
     header, payload = segments(sign_credential(credential))
 
     assert header["alg"] == "ES256"
-    assert header["kid"]
+    (key,) = published_jwks["keys"]
+    assert header["kid"] == key["kid"]
+    assert header["jwk"] == {name: key[name] for name in ("kty", "crv", "x", "y")}
     assert payload["@context"][0] == "https://www.w3.org/ns/credentials/v2"
     assert payload["@context"][1].startswith("https://purl.imsglobal.org/spec/ob/v3p0/context")
     assert payload["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
@@ -81,12 +83,16 @@ def test_a_tampered_payload_is_rejected(credential, published_jwks):
 
 
 def test_a_credential_signed_with_another_key_under_our_kid_is_rejected(credential, published_jwks):
-    our_kid = published_jwks["keys"][0]["kid"]
+    # The forger even puts their own public key in the header: only the published JWKS counts.
+    forger = ec.generate_private_key(ec.SECP256R1())
+    their_jwk = {
+        name: value for name, value in public_jwk(forger.public_key()).items() if name in ("kty", "crv", "x", "y")
+    }
     token = jwt.encode(
         {**credential, "iss": credential["issuer"]["id"], "jti": credential["id"], "nbf": 1},
-        ec.generate_private_key(ec.SECP256R1()),
+        forger,
         algorithm="ES256",
-        headers={"kid": our_kid},
+        headers={"kid": published_jwks["keys"][0]["kid"], "jwk": their_jwk},
     )
 
     with pytest.raises(CredentialInvalid):
