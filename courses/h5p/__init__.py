@@ -6,5 +6,6 @@
 - ``scoring``: re-scores a learner's xAPI ``result.response`` against the package's own answers.
 - ``player``: what a page needs to boot the h5p-standalone player for a package.
 - ``views``: serves package files and saves/restores the player's resume state.
+- ``admin``: the upload form and create view of the Wagtail snippet viewset (``courses/wagtail_hooks.py``).
 - ``demo``: our own small library, ``IEA.Quiz``, and the builder of the demo packages.
 """
