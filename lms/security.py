@@ -9,9 +9,9 @@ its pages also allow inline scripts; they are reachable only by staff signed in 
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 
-# h5p-standalone 3.8 (frame.bundle.js, getHeadTags) writes exactly this inline script into every player iframe;
-# the iframe is about:blank, so it runs under this page's policy. Update the hash when h5p-standalone changes it.
-H5P_FRAME_SCRIPT_HASH = "'sha256-8CniZYrnO46q7MvZ3m08Wom1HH/ZhyXmm29kBKTV1rk='"
+# h5p-standalone writes one inline script into every player iframe; the iframe is about:blank, so it runs under
+# the page's policy. Pages whose H5P libraries evaluate code add 'unsafe-eval' with courses.h5p.player.player_csp.
+from courses.h5p.player import FRAME_INLINE_SCRIPT_HASH
 
 # Video blocks embed players from these sites (Wagtail's oEmbed video block).
 VIDEO_FRAME_SOURCES = ["https://www.youtube-nocookie.com", "https://www.youtube.com", "https://player.vimeo.com"]
@@ -23,7 +23,7 @@ def content_security_policy(form_targets=()):
     return {
         "DIRECTIVES": {
             "default-src": [SELF],
-            "script-src": [SELF, NONCE, H5P_FRAME_SCRIPT_HASH],
+            "script-src": [SELF, NONCE, FRAME_INLINE_SCRIPT_HASH],
             # H5P content types and Wagtail set style attributes in their markup.
             "style-src": [SELF, UNSAFE_INLINE],
             "img-src": [SELF, "data:", "blob:"],

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from wagtail.models import Locale, Page, Site
 
 from tests.home.factories import HomePageFactory
@@ -9,6 +10,14 @@ def media_root(settings, tmp_path):
     """Every test writes media into its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters and cached pages live in the cache: no test inherits another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -13,6 +13,9 @@ from accounts.models import TeacherProfile, User
 from home.demo import ensure_page, home_pages
 from home.models import HomePage, NewsPage, StandardPage
 
+# The demo issues certificates: they are signed with the test run's development PKI, as in certification's tests.
+from tests.certification.conftest import platform_pki, session_pki  # noqa: F401
+
 
 def counts():
     return {
