@@ -4,6 +4,8 @@
 set -euo pipefail
 needed=()
 [ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || needed+=(fonts-arphic-uming)
+# Latin, Greek, Cyrillic and Vietnamese letters in names that the CJK font lacks.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || needed+=(fonts-dejavu-core)
 command -v pdfsig >/dev/null 2>&1 || needed+=(poppler-utils)
 command -v msgfmt >/dev/null 2>&1 || needed+=(gettext)
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)
