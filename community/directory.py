@@ -1,5 +1,7 @@
 """Searching and filtering the expert directory, in both languages and on any database."""
 
+import re
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
@@ -57,8 +59,10 @@ def search_experts(experts, query):
     for 「姊妹」 would miss it: substring matches over names, titles, organisations, biographies and expertise
     labels are added after the ranked hits.
     """
+    # Quotes, brackets and operators mean something to SQLite FTS5 and PostgreSQL tsquery; people type words.
+    words = " ".join(re.findall(r"\w+", query))
     # The search index can only apply its own filter fields; the directory's filters are applied by the ORM below.
-    hits = get_search_backend().search(query, Expert.objects.listed())[:MAX_SEARCH_HITS]
+    hits = get_search_backend().search(words, Expert.objects.listed())[:MAX_SEARCH_HITS] if words else []
     ranked_ids = [expert.pk for expert in hits]
     substring = Q()
     for field in TEXT_FIELDS:

@@ -141,6 +141,13 @@ class TestSearch:
         ExpertFactory(name_en="New Taipei Only", regions=["new_taipei_city"])
         assert "New Taipei Only" not in names(directory(client, expert_index, region="taipei_city"))
 
+    @pytest.mark.parametrize("query", ["%", "_", "' OR 1=1 --", '"unterminated', "AND OR NOT", "姊妹 OR", "*"])
+    def test_hostile_queries_match_nothing_and_break_nothing(self, client, expert_index, query):
+        assert names(directory(client, expert_index, q=query)) == set()
+
+    def test_an_overlong_query_is_ignored(self, client, expert_index):
+        assert len(names(directory(client, expert_index, q="姊" * 500))) == 3
+
     def test_unknown_filter_values_show_everyone_listed(self, client, expert_index):
         response = directory(client, expert_index, expertise="<script>", region="atlantis")
         assert len(names(response)) == 3
