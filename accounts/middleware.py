@@ -11,6 +11,10 @@ ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 ADMIN_SIGN_IN_PATHS = ("/admin/login/", "/admin/password_reset/", "/django-admin/login/")
 
 
+def may_use_admin(user):
+    return user.is_staff or user.has_perm("wagtailadmin.access_admin")
+
+
 class AdminRequiresMFAMiddleware:
     """Staff reach the Wagtail (and Django) admin only after they have set up multi-factor authentication.
 
@@ -30,6 +34,6 @@ class AdminRequiresMFAMiddleware:
             return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
         if path.startswith(ADMIN_PREFIXES):
             user = request.user
-            if user.is_authenticated and not is_mfa_enabled(user):
+            if user.is_authenticated and may_use_admin(user) and not is_mfa_enabled(user):
                 return redirect("accounts:mfa_required")
         return self.get_response(request)

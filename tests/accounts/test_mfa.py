@@ -123,3 +123,13 @@ def test_anonymous_visitors_of_the_admin_are_asked_to_sign_in_through_allauth(cl
     response = client.get("/admin/pages/")
     assert response.status_code == 302
     assert response["Location"].startswith("/zh-hant/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_a_teacher_opening_the_admin_is_refused_by_wagtail_not_sent_to_set_up_mfa(client):
+    teacher = UserFactory()
+    sign_in(client, teacher)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "mfa-required" not in response["Location"]
+    assert not Authenticator.objects.filter(user=teacher).exists()
