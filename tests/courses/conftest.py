@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils.translation import override
 
 from tests.courses.factories import CourseIndexPageFactory, CoursePageFactory, ModulePageFactory, UserFactory
 
@@ -42,3 +43,10 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def english():
+    """Messages in English, for tests that read them outside a request."""
+    with override("en"):
+        yield

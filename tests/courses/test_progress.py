@@ -19,6 +19,7 @@ from .factories import CoursePageFactory, EnrolmentFactory, ModulePageFactory, U
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("english")
 class TestEnrolment:
     def test_enrol_and_unenrol_keep_progress(self, course, modules, teacher):
         enrol(teacher, course)

@@ -28,6 +28,7 @@ def session(db):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("english")
 class TestRegistration:
     def test_waiting_list_and_promotion_in_order(self, session):
         first, second, third, fourth = UserFactory.create_batch(4)
@@ -118,6 +119,7 @@ def csv_upload(text, encoding):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("english")
 class TestAttendanceFromCsv:
     @pytest.fixture
     def people(self):
@@ -178,6 +180,7 @@ class TestAttendanceFromCsv:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("english")
 class TestCheckInCode:
     def test_code_checks_in_until_it_expires(self, session):
         now = timezone.now()
