@@ -9,6 +9,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from . import admin_views
 from .filters import CertificateFilterSet, search_registry
@@ -43,6 +44,10 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Certificate, ReadOnlyPermissionPolicy(Certificate), exact_class=True)
+register_permission_policy(ApprovalRequest, ReadOnlyPermissionPolicy(ApprovalRequest), exact_class=True)
 
 
 class CertificateIndexView(IndexView):
@@ -91,7 +96,6 @@ class CertificateViewSet(ModelViewSet):
     menu_label = _("Registry")
     url_prefix = "certification/certificates"
     name = "certification_certificate"
-    permission_policy = ReadOnlyPermissionPolicy(Certificate)
     # No create or edit view is reachable (see the permission policy); the form is never shown.
     form_fields = ["revocation_reason"]
     index_view_class = CertificateIndexView
@@ -154,7 +158,6 @@ class ApprovalRequestViewSet(ModelViewSet):
     menu_label = _("Approval queue")
     url_prefix = "certification/approvals"
     name = "certification_approvalrequest"
-    permission_policy = ReadOnlyPermissionPolicy(ApprovalRequest)
     form_fields = ["note"]
     index_view_class = ApprovalIndexView
     list_display = ["user", "programme", "status", "requested_at", "decided_by"]

@@ -43,6 +43,22 @@ def in_parallel(function, arguments, workers=8):
         return list(pool.map(run, arguments))
 
 
+def worker_environment(settings, media_root, pki_root) -> dict:
+    """What a `manage.py db_worker` subprocess needs to work on this test's database, media and keys."""
+    database = settings.DATABASES["default"]
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.certification.registry.worker_settings",
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}:{database.get('PASSWORD') or ''}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+        "MEDIA_ROOT": str(media_root),
+        "PKI_ROOT": str(pki_root),
+        "CERTIFICATE_SIGNING_PASSPHRASE": settings.CERTIFICATE_SIGNING_PASSPHRASE,
+    }
+
+
 def test_parallel_issue_gives_unique_gap_free_serials(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # rendering not needed
     programme = ProgrammeFactory()
@@ -90,18 +106,7 @@ def test_a_real_worker_renders_and_signs_the_queued_certificate(settings, media_
     certificate = issue_certificate(TeacherFactory(), ProgrammeFactory(), origin=Certificate.Origin.MANUAL)
     rendering = DBTaskResult.objects.filter(task_path="certification.tasks.render_and_sign_certificate")
     assert rendering.get().status == "READY"
-    database = settings.DATABASES["default"]
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.certification.registry.worker_settings",
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}:{database.get('PASSWORD') or ''}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        ),
-        "MEDIA_ROOT": str(media_root),
-        "PKI_ROOT": str(platform_pki),
-        "CERTIFICATE_SIGNING_PASSPHRASE": settings.CERTIFICATE_SIGNING_PASSPHRASE,
-    }
+    environment = worker_environment(settings, media_root, platform_pki)
     connections.close_all()
     worker = subprocess.run(
         [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--max-tasks", "10"],
@@ -117,3 +122,92 @@ def test_a_real_worker_renders_and_signs_the_queued_certificate(settings, media_
     assert certificate.status == Certificate.Status.ISSUED, worker.stderr[-3000:]
     assert (Path(media_root) / certificate.pdf.name).read_bytes().startswith(b"%PDF")
     assert rendering.get().status == "SUCCESSFUL"
+
+
+DROP_CONNECTION_WHEN_ISSUED = """
+CREATE OR REPLACE FUNCTION test_drop_connection_when_issued() RETURNS trigger AS $$
+BEGIN
+    IF NEW.status = 'issued' THEN
+        PERFORM pg_terminate_backend(pg_backend_pid());
+    END IF;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER test_drop_connection_when_issued BEFORE UPDATE ON certification_certificate
+    FOR EACH ROW EXECUTE FUNCTION test_drop_connection_when_issued();
+"""
+
+
+def test_a_connection_dropped_while_issuing_leaves_no_half_certificate_and_a_retry_completes(settings, media_root):
+    """The database connection dies at the very moment the signed certificate is written: the PDF already
+    stored is removed, the certificate stays pending with its serial, and a retry completes it."""
+    from django.core.files.storage import default_storage
+    from django.db import Error
+
+    from certification.issuing import complete_certificate
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    certificate = issue_certificate(TeacherFactory(), ProgrammeFactory(), origin=Certificate.Origin.MANUAL)
+    with connection.cursor() as cursor:
+        cursor.execute(DROP_CONNECTION_WHEN_ISSUED)
+    try:
+        with pytest.raises(Error):
+            complete_certificate(certificate.pk)
+        connection.close()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DROP TRIGGER IF EXISTS test_drop_connection_when_issued ON certification_certificate;"
+                "DROP FUNCTION IF EXISTS test_drop_connection_when_issued();"
+            )
+    certificate.refresh_from_db()
+    folder = f"certificates/{certificate.issued_on.year}"
+    assert certificate.status == Certificate.Status.PENDING and not certificate.pdf
+    assert not default_storage.exists(folder) or default_storage.listdir(folder)[1] == []
+
+    completed = complete_certificate(certificate.pk)
+    assert completed.status == Certificate.Status.ISSUED and completed.serial == certificate.serial
+    assert default_storage.listdir(folder)[1] == [completed.pdf.name.rsplit("/", 1)[1]]
+
+
+def test_a_worker_killed_during_bulk_issue_loses_nothing(settings, media_root, platform_pki):
+    """SIGKILL a worker in the middle of a bulk issue; after `complete_pending_certificates` every teacher holds
+    exactly one signed certificate and the serials have no gap."""
+    import signal
+    import time
+
+    from django.core.management import call_command
+
+    from certification.bulk import start_bulk_issue
+    from certification.models import BulkIssue
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    programme = ProgrammeFactory()
+    teachers = TeacherFactory.create_batch(30)
+    batch = start_bulk_issue(programme, by=None, users=teachers)
+    connections.close_all()
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.1"],
+        cwd=Path(settings.BASE_DIR),
+        env=worker_environment(settings, media_root, platform_pki),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while batch.progress()["issued"] < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+    progress = BulkIssue.objects.get(pk=batch.pk).progress()
+    assert 3 <= progress["issued"] < 30, progress
+
+    call_command("complete_pending_certificates", minutes=0)
+    assert BulkIssue.objects.get(pk=batch.pk).progress() == {"issued": 30, "failed": 0, "left": 0, "total": 30}
+    certificates = Certificate.objects.filter(programme=programme)
+    assert certificates.count() == 30 and not certificates.exclude(status=Certificate.Status.ISSUED).exists()
+    assert sorted(certificates.values_list("user_id", flat=True)) == sorted(teacher.pk for teacher in teachers)
+    year = certificates.first().issued_on.year
+    assert sorted(certificates.values_list("serial", flat=True)) == [f"IEA-{year}-{n:06d}" for n in range(1, 31)]
+    stored = sorted(path.name for path in (Path(media_root) / f"certificates/{year}").iterdir())
+    assert stored == sorted(Path(name).name for name in certificates.values_list("pdf", flat=True))
