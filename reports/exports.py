@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
@@ -190,15 +190,16 @@ def hours_per_teacher_rows(scope, filters) -> Iterator[tuple]:
     workshops = attended.filter(session__kind=TrainingSession.Kind.WORKSHOP)
     community = attended.filter(session__kind=TrainingSession.Kind.COMMUNITY)
     community_sessions = community.filter(user=OuterRef("pk")).values("user").annotate(total=Count("pk"))
+    # Only teachers with something in the range: the sums below are then computed for them alone.
+    earned = Q(Exists(completed.filter(user=OuterRef("pk")))) | Q(Exists(attended.filter(user=OuterRef("pk"))))
     rows = (
-        User.objects.filter(learner_filter(filters, prefix=""))
+        User.objects.filter(earned, learner_filter(filters, prefix=""))
         .annotate(
             online_hours=summed(completed, "course__study_hours"),
             workshop_hours=summed(workshops, "session__hours"),
             community_hours=summed(community, "session__hours"),
             community_sessions=Coalesce(Subquery(community_sessions.values("total"), output_field=IntegerField()), 0),
         )
-        .filter(Q(online_hours__gt=0) | Q(workshop_hours__gt=0) | Q(community_sessions__gt=0))
         .order_by("email", "pk")
         .values_list(
             "email", *PROFILE_FIELDS, "online_hours", "workshop_hours", "community_sessions", "community_hours"
