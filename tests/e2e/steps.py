@@ -16,7 +16,8 @@ def text(msgid, language="zh-hant"):
     Journeys find fields and buttons by the words a person reads, without copying the catalogue into the tests.
     """
     with translation.override(language):
-        return translation.gettext(msgid)
+        # A lazy string (a model's verbose name) translates itself when it is turned into a str.
+        return translation.gettext(msgid) if isinstance(msgid, str) else str(msgid)
 
 
 def label(msgid, language="zh-hant"):
