@@ -19,6 +19,14 @@ class TestPageTree(WagtailPageTestCase):
         self.assertCanNotCreateAt(StandardPage, NewsPage)
         self.assertAllowedSubpageTypes(NewsPage, {})
 
+    def test_standard_pages_nest_under_the_home_page_and_each_other(self):
+        self.assertCanCreateAt(HomePage, StandardPage)
+        self.assertCanCreateAt(StandardPage, StandardPage)
+        self.assertCanNotCreateAt(StandardPage, NewsIndexPage)
+        self.assertCanNotCreateAt(NewsIndexPage, StandardPage)
+        self.assertAllowedSubpageTypes(StandardPage, {StandardPage})
+        self.assertAllowedParentPageTypes(HomePage, {Page})
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["zh-hant", "en"])
