@@ -1,0 +1,79 @@
+"""axe-core on every public page type and on the teacher's own pages, in both languages: no serious or critical
+violation. Journey 2 done with the keyboard alone lives in test_keyboard.py."""
+
+import io
+
+import pytest
+
+from accounts.demo import DEMO_ACCOUNTS, TEACHER_EMAIL
+from accounts.models import User
+from certification.models import Certificate
+from community import demo as community_demo
+from community.models import CommunityIndexPage, CommunityPage, Expert, ExpertIndexPage
+from courses.models import CourseIndexPage, CoursePage, ModulePage, WorkshopIndexPage, WorkshopPage
+from home.models import NewsIndexPage, NewsPage, StandardPage
+from tests.certification.conftest import platform_pki, session_pki  # noqa: F401 - fixtures
+from tests.e2e.accessibility import describe, serious_violations
+from tests.e2e.certificates import certification_site, issue_outside_the_browser_loop  # noqa: F401 - fixture
+from tests.e2e.steps import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+TEACHER_PASSWORD = next(spec["password"] for spec in DEMO_ACCOUNTS if spec["email"] == TEACHER_EMAIL)
+PAGE_TYPES = [
+    StandardPage,
+    NewsIndexPage,
+    NewsPage,
+    CourseIndexPage,
+    CoursePage,
+    ModulePage,
+    WorkshopIndexPage,
+    WorkshopPage,
+    CommunityIndexPage,
+    CommunityPage,
+    ExpertIndexPage,
+]
+
+
+@pytest.fixture
+def full_site(certification_site):  # noqa: F811
+    """Everything the demo has, and a certificate the demo teacher holds."""
+    community_demo.load(io.StringIO())
+    teacher = User.objects.get(email=TEACHER_EMAIL)
+    return issue_outside_the_browser_loop(teacher, certification_site["beginner"], origin=Certificate.Origin.MANUAL)
+
+
+def public_paths(language):
+    """One live page of each type in `language`, plus the pages that are views rather than Wagtail pages."""
+    paths = [f"/{language}/"]
+    for model in PAGE_TYPES:
+        first = model.objects.live().filter(locale__language_code=language).first()
+        assert first is not None, f"the demo has no {model.__name__} in {language}"
+        paths.append(first.url)
+    experts = ExpertIndexPage.objects.live().get(locale__language_code=language)
+    paths.append(f"{experts.url}{Expert.objects.order_by('pk').first().pk}/")
+    paths.append(f"{experts.url}?q=姊妹")
+    paths += [f"/{language}/{path}" for path in ("programmes/", "programmes/beginner/", "verify/", "verify/pdf/")]
+    paths += [f"/{language}/accounts/{path}" for path in ("login/", "signup/", "password/reset/")]
+    return paths
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "en"])
+def test_no_serious_violation_on_any_page_type(page, full_site, language):
+    found = {}
+    paths = public_paths(language) + [f"/{language}/verify/{full_site.public_id}"]
+    for path in paths:
+        response = page.goto(path)
+        assert response.status == 200, path
+        violations = serious_violations(page)
+        if violations:
+            found[path] = describe(violations)
+
+    sign_in(page, TEACHER_EMAIL, TEACHER_PASSWORD, language)
+    for path in (f"/{language}/learning/", f"/{language}/certificates/", f"/{language}/accounts/profile/"):
+        response = page.goto(path)
+        assert response.status == 200, path
+        violations = serious_violations(page)
+        if violations:
+            found[path] = describe(violations)
+    assert not found, "\n".join(f"{path}\n{report}" for path, report in found.items())
