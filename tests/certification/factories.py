@@ -2,28 +2,12 @@ import datetime
 from decimal import Decimal
 
 import factory
-import wagtail_factories
 from django.utils import timezone
 
-from accounts.models import TeacherProfile, User
+from accounts.models import TeacherProfile
 from certification.models import CertificationProgramme
-from courses.models import (
-    Attendance,
-    CourseIndexPage,
-    CoursePage,
-    Enrolment,
-    ModulePage,
-    ModuleProgress,
-    TrainingSession,
-)
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    email = factory.Sequence(lambda n: f"teacher{n}@school.example.tw")
-    username = factory.Sequence(lambda n: f"teacher{n}")
-
-    class Meta:
-        model = User
+from courses.models import Attendance, Enrolment, ModuleProgress, TrainingSession
+from tests.courses.factories import UserFactory
 
 
 class TeacherFactory(UserFactory):
@@ -47,31 +31,6 @@ class TeacherProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TeacherProfile
         django_get_or_create = ("user",)
-
-
-class CourseIndexPageFactory(wagtail_factories.PageFactory):
-    title = "課程"
-
-    class Meta:
-        model = CourseIndexPage
-
-
-class CoursePageFactory(wagtail_factories.PageFactory):
-    title = factory.Sequence(lambda n: f"國際教育課程 {n}")
-    summary = "課程簡介"
-    competency_area = "concepts"
-    level = "beginner"
-    study_hours = Decimal("6")
-
-    class Meta:
-        model = CoursePage
-
-
-class ModulePageFactory(wagtail_factories.PageFactory):
-    title = factory.Sequence(lambda n: f"單元 {n}")
-
-    class Meta:
-        model = ModulePage
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

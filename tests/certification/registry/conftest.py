@@ -4,13 +4,8 @@ import pytest
 
 from certification.issuing import issue_and_complete
 from certification.models import Certificate
-from tests.certification.factories import (
-    CourseIndexPageFactory,
-    CoursePageFactory,
-    ModulePageFactory,
-    ProgrammeFactory,
-    TeacherFactory,
-)
+from tests.certification.factories import ProgrammeFactory, TeacherFactory
+from tests.courses.factories import CourseIndexPageFactory, CoursePageFactory, ModulePageFactory
 
 
 @pytest.fixture(autouse=True)

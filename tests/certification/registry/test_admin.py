@@ -11,7 +11,8 @@ from wagtail.models import ModelLogEntry
 
 from certification.models import ApprovalRequest, BulkIssue, Certificate, CertificationProgramme
 from lms.roles import CERTIFICATION_ADMINISTRATORS
-from tests.certification.factories import ProgrammeFactory, TeacherFactory, TeacherProfileFactory, UserFactory
+from tests.certification.factories import ProgrammeFactory, TeacherFactory, TeacherProfileFactory
+from tests.courses.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -86,7 +86,7 @@ def test_concurrent_double_issue_gives_exactly_one_certificate(settings):
 
 
 def test_fifty_completion_events_issue_one_certificate(home_page):
-    from tests.certification.factories import CourseIndexPageFactory, CoursePageFactory
+    from tests.courses.factories import CourseIndexPageFactory, CoursePageFactory
 
     course = CoursePageFactory(parent=CourseIndexPageFactory(parent=home_page))
     programme = ProgrammeFactory(required_courses=[course])

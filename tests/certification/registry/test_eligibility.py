@@ -12,7 +12,8 @@ from certification.issuing import revoke_certificate
 from certification.models import ApprovalRequest, Certificate, CertificationProgramme
 from certification.renewal import RenewalRefused, renew_certificate, renewal_check
 from courses.signals import progress_changed
-from tests.certification.factories import ProgrammeFactory, UserFactory, attend, complete_course, score_module
+from tests.certification.factories import ProgrammeFactory, attend, complete_course, score_module
+from tests.courses.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

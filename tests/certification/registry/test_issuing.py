@@ -16,8 +16,9 @@ from certification.models import Certificate, CertificateImmutable, SerialCounte
 from certification.notifications import send_expiry_reminders
 from certification.pdf_verification import verify_certificate_pdf
 from certification.signing import SigningKeyUnavailable
-from tests.certification.factories import ProgrammeFactory, TeacherFactory, UserFactory
+from tests.certification.factories import ProgrammeFactory, TeacherFactory
 from tests.certification.poppler import pdfsig, pdftotext
+from tests.courses.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

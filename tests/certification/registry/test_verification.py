@@ -12,7 +12,8 @@ from pyhanko.sign import signers
 from certification.credentials import verify_credential
 from certification.issuing import revoke_certificate
 from certification.models import Certificate
-from tests.certification.factories import ProgrammeFactory, TeacherFactory, UserFactory
+from tests.certification.factories import ProgrammeFactory, TeacherFactory
+from tests.courses.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
