@@ -80,28 +80,33 @@ class TeacherRecord:
 
     @classmethod
     def load(cls, user) -> "TeacherRecord":
-        record = cls()
-        completed = Enrolment.objects.filter(user=user, completed_at__isnull=False).values_list(
-            "course__translation_key", "course__study_hours", "completed_at"
+        return cls.load_many([user.pk])[user.pk]
+
+    @classmethod
+    def load_many(cls, user_ids) -> dict[int, "TeacherRecord"]:
+        """Records of many teachers in the same four queries as one (re-evaluating everyone goes by batches)."""
+        records = {user_id: cls() for user_id in user_ids}
+        completed = Enrolment.objects.filter(user__in=user_ids, completed_at__isnull=False).values_list(
+            "user_id", "course__translation_key", "course__study_hours", "completed_at"
         )
-        for key, hours, completed_at in completed:
-            record.completed_courses[str(key)] = CompletedCourse(hours, completed_at)
-        attended = Attendance.objects.filter(user=user).values_list(
-            "session__kind", "session__hours", "session__ends_at"
+        for user_id, key, hours, completed_at in completed:
+            records[user_id].completed_courses[str(key)] = CompletedCourse(hours, completed_at)
+        attended = Attendance.objects.filter(user__in=user_ids).values_list(
+            "user_id", "session__kind", "session__hours", "session__ends_at"
         )
-        for kind, hours, ended_at in attended:
+        for user_id, kind, hours, ended_at in attended:
             if kind == TrainingSession.Kind.COMMUNITY:
-                record.community_sessions += 1
+                records[user_id].community_sessions += 1
             else:
-                record.workshops.append((hours, ended_at))
-        scores = ModuleProgress.objects.filter(user=user, best_score__isnull=False).values_list(
-            "course__translation_key", "best_score"
+                records[user_id].workshops.append((hours, ended_at))
+        scores = ModuleProgress.objects.filter(user__in=user_ids, best_score__isnull=False).values_list(
+            "user_id", "course__translation_key", "best_score"
         )
-        for key, score in scores:
-            record.best_scores[str(key)].append(score)
-        current = Certificate.objects.filter(user=user, is_current=True)
-        record.current_certificates = {certificate.programme_id: certificate for certificate in current}
-        return record
+        for user_id, key, score in scores:
+            records[user_id].best_scores[str(key)].append(score)
+        for certificate in Certificate.objects.filter(user__in=user_ids, is_current=True):
+            records[certificate.user_id].current_certificates[certificate.programme_id] = certificate
+        return records
 
     @property
     def online_hours(self) -> Decimal:
@@ -158,7 +163,7 @@ def format_number(value) -> str:
     return f"{value:f}"
 
 
-def _course_titles(programmes) -> dict[str, str]:
+def course_titles(programmes) -> dict[str, str]:
     """The title of each required course in the current language, falling back to the page the programme names."""
     titles = {}
     for programme in programmes:
@@ -245,11 +250,14 @@ def judge(programme: CertificationProgramme, record: TeacherRecord, titles: dict
     return Eligibility(programme, tuple(requirements), record.current_certificates.get(programme.pk))
 
 
-def evaluate_all(user, programmes=None, *, record: TeacherRecord | None = None) -> list[Eligibility]:
-    """Eligibility of ``user`` for every open programme (or the given ones), in a constant number of queries."""
+def evaluate_all(user, programmes=None, *, record: TeacherRecord | None = None, titles=None) -> list[Eligibility]:
+    """Eligibility of ``user`` for every open programme (or the given ones), in a constant number of queries.
+
+    A caller evaluating many teachers passes ``programmes``, each teacher's ``record`` and the course ``titles``
+    (:func:`course_titles`), read once for all of them."""
     programmes = list(active_programmes() if programmes is None else programmes)
     record = record or TeacherRecord.load(user)
-    titles = _course_titles(programmes)
+    titles = course_titles(programmes) if titles is None else titles
     today = timezone.localdate()
     return [judge(programme, record, titles, today) for programme in programmes]
 
