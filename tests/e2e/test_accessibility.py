@@ -15,10 +15,12 @@ from home.models import NewsIndexPage, NewsPage, StandardPage
 from tests.certification.conftest import platform_pki, session_pki  # noqa: F401 - fixtures
 from tests.e2e.accessibility import describe, serious_violations
 from tests.e2e.certificates import certification_site, issue_outside_the_browser_loop  # noqa: F401 - fixture
+from tests.e2e.conftest import DESKTOP
 from tests.e2e.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
+PHONE = {"width": 390, "height": 844}
 TEACHER_PASSWORD = next(spec["password"] for spec in DEMO_ACCOUNTS if spec["email"] == TEACHER_EMAIL)
 PAGE_TYPES = [
     StandardPage,
@@ -58,6 +60,14 @@ def public_paths(language):
     return paths
 
 
+def horizontal_overflow_on_a_phone(page):
+    """How many pixels the page is wider than a 390 px phone screen (WCAG 1.4.10 Reflow asks for none)."""
+    page.set_viewport_size(PHONE)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    page.set_viewport_size(DESKTOP)
+    return overflow
+
+
 @pytest.mark.parametrize("language", ["zh-hant", "en"])
 def test_no_serious_violation_on_any_page_type(page, full_site, language):
     found = {}
@@ -68,6 +78,8 @@ def test_no_serious_violation_on_any_page_type(page, full_site, language):
         violations = serious_violations(page)
         if violations:
             found[path] = describe(violations)
+        if overflow := horizontal_overflow_on_a_phone(page):
+            found[path] = f"reflow: {overflow} px wider than a 390 px phone screen"
 
     sign_in(page, TEACHER_EMAIL, TEACHER_PASSWORD, language)
     for path in (f"/{language}/learning/", f"/{language}/certificates/", f"/{language}/accounts/profile/"):

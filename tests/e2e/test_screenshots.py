@@ -12,8 +12,9 @@ from courses.models import CourseIndexPage, ModulePage
 from tests.certification.conftest import platform_pki, session_pki  # noqa: F401 - fixtures
 from tests.certification.poppler import pdftoppm_png
 from tests.e2e.certificates import certification_site, issue_outside_the_browser_loop  # noqa: F401 - fixtures
+from tests.e2e.conftest import DESKTOP
 from tests.e2e.steps import sign_in
-from tests.e2e.test_accessibility import TEACHER_PASSWORD, full_site  # noqa: F401 - fixture
+from tests.e2e.test_accessibility import PHONE, TEACHER_PASSWORD, full_site  # noqa: F401 - fixture
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,7 +23,7 @@ pytestmark = [
 ]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
 
 
 def test_save_screenshots(page, full_site):  # noqa: F811
