@@ -10,6 +10,12 @@ three programmes (as in the demo: courses + hours, prerequisite + score, communi
 median and 90th percentile of ``evaluate_all(teacher)`` (targets: ≤ 10 ms), and the throughput of
 ``reevaluate_everyone`` (no one is eligible, so it measures evaluation, not PDF signing), extrapolated to 200,000
 teachers (target: ≤ 5 minutes).
+
+Latest figures (2026-11-28, the 2-core machine shared with about ten other test runs, PostgreSQL, 2,000 teachers):
+evaluate_all median 47–89 ms (p90 73–157 ms), far from the 10 ms target under that load: seven queries per
+teacher, each a few ms when the cores are busy. reevaluate_everyone, before reading by batches: 21 teachers/s
+(≈ 162 min for 200,000); after (four queries per 500 teachers): 482 teachers/s, ≈ 6.9 min for 200,000.
+Both need measuring again on an idle machine.
 """
 
 import argparse
