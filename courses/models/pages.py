@@ -227,6 +227,17 @@ class ModulePage(Page):
             return True
         return Enrolment.objects.filter(user=user, course=course, status=Enrolment.Status.ACTIVE).exists()
 
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        package_ids = self.h5p_package_ids
+        if package_ids:
+            from ..h5p.player import player_csp
+            from .h5p import H5PPackage
+
+            # Some H5P libraries evaluate code: only the pages that show one relax the policy for it.
+            response._csp_update = player_csp(H5PPackage.objects.filter(pk__in=package_ids).only("evaluates_code"))
+        return response
+
     def get_context(self, request, *args, **kwargs):
         from ..progress import module_overview
 

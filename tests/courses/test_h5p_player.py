@@ -258,6 +258,16 @@ def test_unsafe_eval_only_for_packages_that_evaluate_code(package, other_package
     assert "'unsafe-eval'" not in H5P_PLAYER_CSP["script-src"]
 
 
+def test_module_page_relaxes_the_policy_only_for_packages_that_evaluate_code(module, package, learner):
+    policy = client_for(learner).get(module.url)["Content-Security-Policy"]
+    assert FRAME_INLINE_SCRIPT_HASH in policy
+    assert "'unsafe-eval'" not in policy
+
+    H5PPackage.objects.filter(pk=package.pk).update(evaluates_code=True)
+    policy = client_for(learner).get(module.url)["Content-Security-Policy"]
+    assert "'unsafe-eval'" in policy.split("script-src", 1)[1].split(";", 1)[0]
+
+
 def test_player_csp_allows_the_frame_script_by_hash_and_nothing_remote():
     assert FRAME_INLINE_SCRIPT_HASH in H5P_PLAYER_CSP["script-src"]
     assert "'unsafe-inline'" not in H5P_PLAYER_CSP["script-src"]
