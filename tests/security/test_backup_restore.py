@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from certification.issuing import issue_and_complete
+from certification.issuing import issue_and_complete, revoke_certificate
 from certification.models import Certificate
 from certification.pdf_verification import PdfVerdict, verify_certificate_pdf
 from tests.certification.conftest import platform_pki, session_pki  # noqa: F401
@@ -72,7 +72,7 @@ def test_a_certificate_still_verifies_after_dump_and_restore(
     backup_pki = shutil.copytree(platform_pki, tmp_path / "backup" / "pki")
 
     # What happens to the original after the backup must not be what the restored site answers with.
-    Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.REVOKED)
+    revoke_certificate(certificate, reason="Revoked after the backup", by=None)
     shutil.rmtree(media_root)
 
     # The restore, on "another machine": a fresh database and the folders copied back.
