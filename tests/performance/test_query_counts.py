@@ -64,7 +64,7 @@ def queries_of(client, url):
 
 # Wagtail's routing (site, locale, one query per path segment and two for view restrictions) and the site's chrome
 # in base.html (organisation settings, menu, the language switcher's lookups of each translation) take ~20
-# queries before the page's own content; see benchmarks/README.md, section 6.
+# queries before the page's own content; see benchmarks/README.md, section 7.
 OVER_BUDGET = pytest.mark.xfail(
     strict=True, reason="Wagtail routing and the base.html chrome alone cost more than the budget (issue 8)"
 )
