@@ -1,3 +1,4 @@
+from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from . import admin_views
+from .eligibility import evaluate_all
 from .filters import CertificateFilterSet, search_registry
 from .models import ApprovalRequest, Certificate, CertificationProgramme
 
@@ -205,3 +207,13 @@ admin_urls = [
 @hooks.register("register_admin_urls")
 def register_certification_admin_urls():
     return [path("certification/actions/", include((admin_urls, "certification_admin")))]
+
+
+@hooks.register("learner_dashboard_panels")
+def eligibility_checklists_panel(request):
+    """The teacher's checklist of what is left for each programme, on the My learning dashboard."""
+    return render_to_string(
+        "certification/includes/eligibility_checklists.html",
+        {"eligibilities": evaluate_all(request.user)},
+        request=request,
+    )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from . import attendance, xapi
 from .enrolment import EnrolmentRefused, enrol, unenrol
@@ -54,7 +55,10 @@ def unenrol_view(request, course_id):
 
 @login_required
 def dashboard(request):
-    return render(request, "courses/dashboard.html", dashboard_data(request.user))
+    context = dashboard_data(request.user)
+    # Other apps add their own sections (certification: what is left) without courses knowing them.
+    context["panels"] = [panel(request) for panel in hooks.get_hooks("learner_dashboard_panels")]
+    return render(request, "courses/dashboard.html", context)
 
 
 @require_POST

@@ -1,8 +1,11 @@
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page, Site
+
+from ..menu import MENU_CACHE_SECONDS, menu_generation
 
 register = template.Library()
 
@@ -29,6 +32,8 @@ def language_links(context):
 
 
 def _translated_page_url(page, language_code, request):
+    if language_code == get_language() and page.live:
+        return page.get_url(request)
     try:
         locale = Locale.objects.get_for_language(language_code)
     except Locale.DoesNotExist:
@@ -42,15 +47,31 @@ def _translated_page_url(page, language_code, request):
 
 @register.simple_tag(takes_context=True)
 def main_menu(context):
-    """The home page of the reader's language and its children that are shown in menus."""
+    """The home page of the reader's language and its children shown in menus, as {"home_url", "items"}.
+
+    Every page draws the menu, so it is cached per site and language; publishing, unpublishing, moving or
+    deleting a page starts a new menu generation (``home.signals``).
+    """
     request = context["request"]
     site = Site.find_for_request(request)
     if site is None:
-        return None, []
-    root = site.root_page.specific
+        return {"home_url": "/", "items": []}
+    key = f"main-menu:{menu_generation()}:{site.pk}:{get_language()}"
+    menu = cache.get(key)
+    if menu is None:
+        menu = _build_menu(site, request)
+        cache.set(key, menu, MENU_CACHE_SECONDS)
+    return menu
+
+
+def _build_menu(site, request):
+    root = site.root_page
     try:
-        locale = Locale.get_active()
-        home = root.get_translation(locale)
+        home = root.get_translation(Locale.get_active())
     except (Locale.DoesNotExist, Page.DoesNotExist):
         home = root
-    return home, list(home.get_children().live().in_menu().specific())
+    items = [
+        {"title": child.title, "url": child.get_url(request), "url_path": child.url_path}
+        for child in home.get_children().live().in_menu()
+    ]
+    return {"home_url": home.get_url(request) or "/", "items": items}

@@ -5,8 +5,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.template import Context, Template
-from django.test import RequestFactory
 from django.urls import reverse
 from reportlab.pdfgen.canvas import Canvas
 
@@ -52,8 +50,8 @@ def test_uploads_are_rate_limited(client, home_page, settings):
     assert statuses == [422, 422, 429]
 
 
-def test_dashboard_checklists_tag(certificate, home_page):
-    request = RequestFactory().get("/")
-    request.user = certificate.user
-    html = Template("{% load certification_tags %}{% eligibility_checklists %}").render(Context({"request": request}))
+def test_my_learning_dashboard_shows_the_certification_checklist(client, certificate, home_page):
+    client.force_login(certificate.user)
+    html = client.get(reverse("courses:dashboard")).content.decode()
+    assert 'id="certification-checklists"' in html
     assert certificate.programme.name_zh in html and certificate.serial in html
