@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from wagtail import hooks
 
 from .forms import TeacherProfileForm
 from .models import TeacherProfile
@@ -15,7 +16,9 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form, "profile": teacher_profile})
+    # Other apps offer what the teacher can do next (e.g. join the expert directory) without accounts knowing them.
+    links = [link for hook in hooks.get_hooks("teacher_profile_links") if (link := hook(request)) is not None]
+    return render(request, "accounts/profile.html", {"form": form, "profile": teacher_profile, "links": links})
 
 
 @login_required

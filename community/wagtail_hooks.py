@@ -1,7 +1,10 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .directory import qualifying_certificates
 from .models import Expert
 
 
@@ -17,3 +20,17 @@ class ExpertViewSet(SnippetViewSet):
 
 
 register_snippet(ExpertViewSet)
+
+
+@hooks.register("teacher_profile_links")
+def expert_directory_link(request):
+    """Teachers who hold an Advanced certificate are invited, from their profile, into the expert directory."""
+    if not qualifying_certificates(request.user):
+        return None
+    listed = Expert.objects.filter(user=request.user).exists()
+    return {
+        "title": _("International-education expert directory"),
+        "text": _("Your Advanced certificate lets you offer your experience to other schools as an expert."),
+        "url": reverse("community:expert_opt_in"),
+        "label": _("Edit your directory entry") if listed else _("List yourself in the directory"),
+    }

@@ -283,6 +283,18 @@ class TestOptIn:
         assert certificate.verify_path in html
         assert names(directory(client, expert_index, q="跨文化")) == {"Pei-Shan Wu"}
 
+    def test_the_profile_invites_only_advanced_certificate_holders(self, client, expert_index):
+        opt_in = reverse("community:expert_opt_in")
+        beginner = TeacherProfileFactory().user
+        issue(beginner, slug="beginner")
+        client.force_login(beginner)
+        assert opt_in not in client.get(reverse("accounts:profile")).content.decode()
+
+        advanced = TeacherProfileFactory().user
+        issue(advanced)
+        client.force_login(advanced)
+        assert f'href="{opt_in}"' in client.get(reverse("accounts:profile")).content.decode()
+
     def test_a_forged_vocabulary_code_is_refused(self, client, expert_index):
         teacher = TeacherProfileFactory().user
         issue(teacher)
