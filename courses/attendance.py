@@ -20,6 +20,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import has_staff_access
+
 from .models import Attendance, Registration, TrainingSession
 from .signals import announce_progress
 
@@ -43,7 +45,7 @@ def can_manage_session(user, session: TrainingSession) -> bool:
 
     if not user.is_authenticated:
         return False
-    if user.is_staff or session.organisers.filter(pk=user.pk).exists():
+    if has_staff_access(user) or session.organisers.filter(pk=user.pk).exists():
         return True
     for page in session.workshop_pages.all():
         parent = page.get_parent().specific

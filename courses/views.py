@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
+from accounts.access import has_staff_access
+
 from . import attendance, xapi
 from .enrolment import EnrolmentRefused, enrol, unenrol
 from .models import CoursePage, Enrolment, ModuleProgress, Registration, TrainingSession
@@ -88,14 +90,14 @@ def xapi_view(request):
 
 
 def _trained_courses(user):
-    courses = CoursePage.objects.all() if user.is_staff else CoursePage.objects.filter(trainers=user)
+    courses = CoursePage.objects.all() if has_staff_access(user) else CoursePage.objects.filter(trainers=user)
     return courses.filter(locale_id=default_locale_id()).order_by("title")
 
 
 def _trained_course(user, course_id):
     course = get_object_or_404(CoursePage, pk=course_id)
     course = canonical(course)
-    if not (user.is_staff or course.trainers.filter(pk=user.pk).exists()):
+    if not (has_staff_access(user) or course.trainers.filter(pk=user.pk).exists()):
         # Not "forbidden": a trainer learns nothing about courses that are not theirs.
         raise Http404
     return course
@@ -109,7 +111,7 @@ def trainer_courses(request):
             completed_count=Count("enrolments", filter=Q(enrolments__completed_at__isnull=False)),
         )
     )
-    if not courses and not request.user.is_staff:
+    if not courses and not has_staff_access(request.user):
         raise PermissionDenied
     return render(request, "courses/trainer_courses.html", {"courses": courses})
 

@@ -15,6 +15,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Page
 from wagtail.search import index
 
+from accounts.access import has_staff_access
 from home.blocks import RICH_TEXT_FEATURES
 
 from ..blocks import ModuleStreamBlock
@@ -220,7 +221,7 @@ class ModulePage(Page):
 
         if not user.is_authenticated or not user.is_active:
             return False
-        if user.is_staff:
+        if has_staff_access(user):
             return True
         course = canonical(self.course)
         if course.trainers.filter(pk=user.pk).exists():

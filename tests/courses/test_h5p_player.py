@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 from django.urls import reverse
 
@@ -100,8 +101,10 @@ def test_a_player_fetching_many_files_costs_few_queries(module, package, learner
     assert response.status_code == 200
 
 
-def test_trainer_of_the_course_and_staff_may_fetch(module, package, trainer):
+def test_trainer_of_the_course_and_staff_with_two_factors_may_fetch(module, package, trainer):
     staff = UserFactory(email="staff@example.tw", is_staff=True)
+    assert client_for(staff).get(file_url(module, package, "h5p.json")).status_code == 403
+    TOTP.activate(staff, generate_totp_secret())
     for user in (trainer, staff):
         assert client_for(user).get(file_url(module, package, "h5p.json")).status_code == 200
 

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -166,6 +167,8 @@ class TestModulePage:
     def test_visibility(self, course, modules, teacher, trainer):
         other = UserFactory()
         staff = UserFactory(is_staff=True)
+        staff_without_mfa = UserFactory(is_staff=True)
+        TOTP.activate(staff, generate_totp_secret())
         EnrolmentFactory(user=teacher, course=course)
         withdrawn = UserFactory()
         EnrolmentFactory(user=withdrawn, course=course, status=Enrolment.Status.WITHDRAWN)
@@ -173,6 +176,7 @@ class TestModulePage:
         assert module.is_visible_to(teacher)
         assert module.is_visible_to(trainer)
         assert module.is_visible_to(staff)
+        assert not module.is_visible_to(staff_without_mfa)
         assert not module.is_visible_to(other)
         assert not module.is_visible_to(withdrawn)
 

@@ -1,0 +1,11 @@
+"""Who holds staff powers. Outside the admin too, they need the second factor the admin asks for."""
+
+from allauth.mfa.utils import is_mfa_enabled
+
+
+def has_staff_access(user):
+    """Whether ``user`` may act as staff: a staff account protected by multi-factor authentication.
+
+    A staff password alone must not open learners' data anywhere, not only in the admin.
+    """
+    return bool(user.is_authenticated and user.is_staff and is_mfa_enabled(user))
