@@ -2,7 +2,6 @@
 
 import json
 import uuid
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -19,9 +18,9 @@ from courses.models import Enrolment, H5PAttempt, H5PPackage, ModuleProgress, XA
 from courses.signals import progress_changed
 
 from .factories import CoursePageFactory, EnrolmentFactory, ModulePageFactory, UserFactory
+from .h5p_packages import REAL_PACKAGES_DIR
 
-REAL_PACKAGES = Path(__file__).resolve().parents[2].parent / "shared" / "h5p"
-MULTICHOICE = REAL_PACKAGES / "H5P.MultiChoice.h5p"
+MULTICHOICE = REAL_PACKAGES_DIR / "H5P.MultiChoice.h5p"
 ADL = "http://adlnet.gov/expapi/verbs/"
 URL = "/zh-hant/learning/xapi/"
 
@@ -204,7 +203,7 @@ class TestQuizIntake:
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not MULTICHOICE.exists(), reason=f"the real H5P packages are not at {REAL_PACKAGES}")
+@pytest.mark.skipif(not MULTICHOICE.exists(), reason=f"the real H5P packages are not at {REAL_PACKAGES_DIR}")
 class TestRealMultiChoice:
     """The statements h5p-standalone sends for H5P.MultiChoice 1.14 (the real package in ../shared/h5p/)."""
 
