@@ -5,12 +5,14 @@ Usage (from the repository root; PostgreSQL running):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lms_bench .venv/bin/python benchmarks/reports_dashboard.py
     … --teachers 50000        # a smaller data set (default 200,000 teachers, as in issue 8)
     … --explain               # EXPLAIN ANALYZE of the three slowest dashboard queries
+    … --database lms_h2_bench # keep the data set in this database rather than ``test_<name>``
 
-The data set is built once, by bulk inserts, in the test database ``test_<name>`` (kept between runs, and
-topped up when a larger one is asked for): 20 courses of 8 modules, two enrolments per teacher (half of them
-completed), three module-progress rows per enrolment, one first H5P attempt per enrolment, one certificate per
-teacher across three programmes, 1,000 workshops and one attendance per teacher, over 2025–2026. Each chart of the
-administrator's dashboard and each export (read to its last row) is then timed three times; the median is shown.
+The data set is built once, by bulk inserts, in the test database ``test_<name>`` or the one ``--database``
+names (kept between runs, and topped up when a larger one is asked for): 20 courses of 8 modules, two enrolments
+per teacher (half of them completed), three module-progress rows per enrolment, one first H5P attempt per
+enrolment, one certificate per teacher across three programmes, 1,000 workshops and one attendance per teacher, over
+2025–2026. Each chart of the administrator's dashboard and each export (read to its last row) is then timed three
+times; the median is shown.
 """
 
 import argparse
@@ -31,7 +33,7 @@ def report(line):
     sys.stdout.flush()
 
 
-def setup_django():
+def setup_django(database=None):
     sys.path.insert(0, str(BASE_DIR))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
     import django
@@ -41,6 +43,8 @@ def setup_django():
 
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database: the figures are for the production database.")
+    if database:
+        connection.settings_dict["TEST"]["NAME"] = database
     connection.creation.create_test_db(verbosity=0, keepdb=True)
 
 
@@ -216,8 +220,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--teachers", type=int, default=200_000)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--database", help="the database that keeps the data set (default: test_<name>)")
     arguments = parser.parse_args()
-    setup_django()
+    setup_django(arguments.database)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

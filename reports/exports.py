@@ -1,20 +1,20 @@
 """Reports that leave the platform as CSV or Excel files.
 
 Rows come from ``values_list(...).iterator()`` so that memory stays flat however many there are. CSV is streamed
-as it is produced; an Excel workbook is written row by row (openpyxl's write-only mode) into a temporary file that
-is then streamed. Text that a spreadsheet would run as a formula is neutralised with a leading apostrophe.
+as it is produced; an Excel workbook is written row by row (openpyxl's write-only mode) by a background task
+(``reports/export_jobs.py``), whatever its size, and downloaded when it is ready. Text that a spreadsheet would
+run as a formula is neutralised with a leading apostrophe.
 """
 
 import csv
 import datetime
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -359,15 +359,14 @@ def csv_response(export, scope, filters) -> StreamingHttpResponse:
     return response
 
 
-def xlsx_response(export, scope, filters) -> FileResponse:
+def write_workbook(export, scope, filters, destination) -> int:
+    """Write the export as an Excel workbook into ``destination`` (a binary file) and return its number of rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=export.slug)
     sheet.append([str(column) for column in export.columns])
+    count = 0
     for row in export.rows(scope, filters):
         sheet.append([xlsx_value(value) for value in row])
-    spooled = tempfile.TemporaryFile()
-    workbook.save(spooled)
-    spooled.seek(0)
-    return FileResponse(
-        spooled, as_attachment=True, filename=file_name(export, filters, "xlsx"), content_type=XLSX_CONTENT_TYPE
-    )
+        count += 1
+    workbook.save(destination)
+    return count

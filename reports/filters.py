@@ -47,7 +47,8 @@ class ReportFilters:
             month = (month + datetime.timedelta(days=32)).replace(day=1)
         return months
 
-    def query_string(self) -> str:
+    def as_data(self) -> dict[str, str]:
+        """The filters as the form's data, leaving out what is not chosen: for a link, or for a task to validate."""
         values = {
             "date_from": self.first_day.isoformat(),
             "date_to": self.last_day.isoformat(),
@@ -56,7 +57,10 @@ class ReportFilters:
             "school_level": self.school_level,
             "course": self.course.pk if self.course else "",
         }
-        return urlencode({key: value for key, value in values.items() if value})
+        return {key: str(value) for key, value in values.items() if value}
+
+    def query_string(self) -> str:
+        return urlencode(self.as_data())
 
 
 def start_of(day: datetime.date) -> datetime.datetime:

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("exports/", views.exports, name="exports"),
     path("exports/<slug:slug>.<str:file_format>", views.export, name="export"),
+    # No trailing slash: a 404 must stay a 404, not become a redirect to the site's language-prefixed pages.
+    path("exports/files/<int:export_id>.xlsx", views.download_export, name="download_export"),
 ]
 
 

@@ -245,11 +245,11 @@ def report_urls(viewer):
         reverse(EXPORTS),
         reverse("reports:export", args=["learner-progress", "csv"]),
         reverse("reports:export", args=["attendance", "csv"]),
-        reverse("reports:export", args=["hours-per-teacher", "xlsx"]),
+        reverse("reports:export", args=["hours-per-teacher", "csv"]),
         reverse("wagtailadmin_home"),
     ]
     if viewer == "administrator":
-        urls.append(reverse("reports:export", args=["certificate-registry", "xlsx"]))
+        urls.append(reverse("reports:export", args=["certificate-registry", "csv"]))
     return urls
 
 
