@@ -7,4 +7,4 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Certification")
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import learner_cache_receivers, receivers  # noqa: F401

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from .learner_cache import learner_changed
 from .models import CoursePage, Enrolment
 from .models.pages import canonical
 
@@ -76,4 +77,6 @@ def unenrol(user, course: CoursePage) -> bool:
     updated = Enrolment.objects.filter(user=user, course=canonical(course), status=Enrolment.Status.ACTIVE).update(
         status=Enrolment.Status.WITHDRAWN
     )
+    if updated:
+        learner_changed(user.pk)  # an UPDATE sends no post_save
     return bool(updated)

@@ -1,4 +1,5 @@
 import csv
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from wagtail import hooks
 
 from accounts.access import has_staff_access
 
-from . import attendance, xapi
+from . import attendance, learner_cache, xapi
 from .enrolment import EnrolmentRefused, enrol, unenrol
 from .models import CoursePage, Enrolment, ModuleProgress, Registration, TrainingSession
 from .models.pages import canonical, default_locale_id
@@ -57,10 +59,25 @@ def unenrol_view(request, course_id):
 
 @login_required
 def dashboard(request):
-    context = dashboard_data(request.user)
+    """*My learning*: each part is cached per learner and language until their progress or the courses change
+    (``courses.learner_cache``); a warm dashboard costs no query beyond the session's."""
+    learning = functools.cache(lambda: dashboard_data(request.user))
+    renderers = {
+        part: functools.partial(_render_dashboard_part, request, f"courses/includes/dashboard_{part}.html", learning)
+        for part in ("hours", "courses")
+    }
     # Other apps add their own sections (certification: what is left) without courses knowing them.
-    context["panels"] = [panel(request) for panel in hooks.get_hooks("learner_dashboard_panels")]
+    panels = {
+        f"panel:{panel.__module__}.{panel.__qualname__}": functools.partial(panel, request)
+        for panel in hooks.get_hooks("learner_dashboard_panels")
+    }
+    html = learner_cache.fragments(request.user.pk, renderers | panels)
+    context = {"hours": html["hours"], "learning": html["courses"], "panels": [html[name] for name in panels]}
     return render(request, "courses/dashboard.html", context)
+
+
+def _render_dashboard_part(request, template, learning):
+    return render_to_string(template, learning(), request=request)
 
 
 @require_POST

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import learner_cache
 from .h5p.player import is_activity_of
 from .h5p.scoring import ImpossibleResponse, find_sub_content, rescore_statement, sub_content_id
 from .models import Enrolment, H5PAttempt, H5PPackage, ModulePage, XAPIStatement
@@ -35,6 +36,7 @@ MAX_SCORE = Decimal("999999.99")  # what H5PAttempt.raw_score/max_score can hold
 RATE_LIMIT = 120  # statements per learner per window; a long QuestionSet sends a few dozen
 RATE_WINDOW_SECONDS = 60
 PACKAGE_CACHE_SECONDS = 3600
+ACCESS_CACHE_SECONDS = 600
 H5P_LIBRARY_CATEGORY = "http://h5p.org/libraries/"
 ADL = "http://adlnet.gov/expapi/verbs/"
 KNOWN_VERBS = frozenset(
@@ -198,11 +200,25 @@ def _library_matches(statement, package):
     return True
 
 
-def _module_for(user, module_id, package_id):
+def _module_for(user, module_id, package_id) -> int:
+    """The id of the default-language module the learner may post ``package_id``'s statements to.
+
+    A granted access is cached under the learner's and the site's tokens (``courses.learner_cache``): enrolling,
+    withdrawing or publishing a page replaces them. A refusal is not cached, so enrolling takes effect at once.
+    """
+    key = f"courses:xapi-access:{user.pk}:{learner_cache.tokens(user.pk)}:{module_id}:{package_id}"
+    canonical_id = cache.get(key)
+    if canonical_id is None:
+        canonical_id = _check_access(user, module_id, package_id)
+        cache.set(key, canonical_id, ACCESS_CACHE_SECONDS)
+    return canonical_id
+
+
+def _check_access(user, module_id, package_id) -> int:
     module = (
         ModulePage.objects.live()
         .filter(pk=module_id)
-        .only("body", "path", "depth", "translation_key", "locale_id", "completion_rule", "pass_mark")
+        .only("body", "path", "depth", "translation_key", "locale_id")
         .first()
     )
     if module is None or package_id not in module.h5p_package_ids:
@@ -215,7 +231,7 @@ def _module_for(user, module_id, package_id):
     ).exists()
     if not enrolled:
         raise StatementRejected(_("You are not enrolled in this module's course."), status=403)
-    return canonical(module)
+    return canonical(module).pk
 
 
 def _translation_key_of(path):
@@ -272,7 +288,7 @@ def receive(user, payload: dict) -> IntakeResult:
     raw, maximum = _score(result)
     module_id = _positive_int(payload.get("module_id"), _("The module"))
     package_id = _positive_int(payload.get("package_id"), _("The package"))
-    module = _module_for(user, module_id, package_id)
+    module_id = _module_for(user, module_id, package_id)
     package = package_facts(package_id)
     object_id = (statement.get("object") or {}).get("id") if isinstance(statement.get("object"), dict) else None
     if package is None or not object_belongs_to_package(object_id, package):
@@ -289,52 +305,60 @@ def receive(user, payload: dict) -> IntakeResult:
     }
     closes = not part and (verb in CLOSING_VERBS or "completion" in result)
     try:
-        return _record(user, module, package, statement, statement_id, verb, part, raw, maximum, closes)
+        return _record(user, module_id, package, statement, statement_id, verb, part, raw, maximum, closes)
     except IntegrityError:
         # The statement id is already stored: a replay, or the player retrying a post that did arrive.
         return IntakeResult(None, duplicate=True)
 
 
-def _record(user, module, package, statement, statement_id, verb, part, raw, maximum, closes):
+def _record(user, module_id, package, statement, statement_id, verb, part, raw, maximum, closes):
     result = statement.get("result") or {}
-    object_id = statement["object"]["id"]
     package_id = package.id
     with transaction.atomic():
         attempt = (
             H5PAttempt.objects.select_for_update()
-            .filter(user=user, module=module, package_id=package_id)
+            .filter(user=user, module_id=module_id, package_id=package_id)
             .order_by("-number")
             .first()
         )
-        if attempt is None or attempt.finished_at is not None or (not part and verb == ATTEMPTED):
-            attempt = H5PAttempt.objects.create(
-                user=user, module=module, package_id=package_id, number=attempt.number + 1 if attempt else 1
-            )
-        flag_reason = _check_score(statement, package, attempt)
+        opens = attempt is None or attempt.finished_at is not None or (not part and verb == ATTEMPTED)
+        # A new attempt holds no statement yet, so its QuestionSet responses are none.
+        flag_reason = _check_score(statement, package, None if opens else attempt)[:255]
+        closing = {}
+        if closes:
+            closing = {
+                "raw_score": raw,
+                "max_score": maximum,
+                "completed": result.get("completion") is True or verb in CLOSING_VERBS - {ANSWERED},
+                "success": result.get("success") if isinstance(result.get("success"), bool) else None,
+                "flagged": bool(flag_reason),
+                "flag_reason": flag_reason,
+            }
+        if opens:
+            number = attempt.number + 1 if attempt else 1
+            attempt = H5PAttempt.objects.create(user=user, module_id=module_id, package_id=package_id, number=number)
+        if closing:
+            # Closed after the INSERT that stamps started_at, so that an attempt never finishes before it starts.
+            closing["finished_at"] = timezone.now()
+            for field, value in closing.items():
+                setattr(attempt, field, value)
+            attempt.save(update_fields=list(closing))
         stored = XAPIStatement.objects.create(
             statement_id=statement_id,
             user=user,
-            module=module,
+            module_id=module_id,
             package_id=package_id,
             attempt=attempt,
             verb=verb,
-            object_id=object_id,
+            object_id=statement["object"]["id"],
             sub_content_id=part[:64],
             raw_score=raw,
             max_score=maximum,
             response=str(result.get("response", ""))[:10000],
             flagged=bool(flag_reason),
-            flag_reason=flag_reason[:255],
+            flag_reason=flag_reason,
             payload=statement,
         )
-        if closes:
-            attempt.finished_at = timezone.now()
-            attempt.raw_score, attempt.max_score = raw, maximum
-            attempt.completed = result.get("completion") is True or verb in CLOSING_VERBS - {ANSWERED}
-            attempt.success = result.get("success") if isinstance(result.get("success"), bool) else None
-            attempt.flagged = bool(flag_reason)
-            attempt.flag_reason = flag_reason[:255]
-            attempt.save()
-            if not attempt.flagged:
-                evaluate_module(user, module)
+        if closes and not flag_reason:
+            evaluate_module(user, ModulePage.objects.get(pk=module_id))
     return IntakeResult(stored)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from courses import xapi
+from courses.enrolment import unenrol
 from courses.h5p.demo import build_quiz_package
 from courses.h5p.player import ACTIVITY_PATH
 from courses.models import Enrolment, H5PAttempt, H5PPackage, ModuleProgress, XAPIStatement
@@ -265,6 +266,51 @@ class TestHostileStatements:
         Enrolment.objects.filter(user=learner).update(status=Enrolment.Status.WITHDRAWN)
         body = statement(quiz_package, "answered", "q1", (1, 1), "0")
         assert post(client_for(learner), quiz_module, quiz_package, body).status_code == 403
+
+    def test_cached_access_ends_with_the_enrolment(self, course, quiz_module, quiz_package, learner):
+        client = client_for(learner)
+        assert (
+            post(client, quiz_module, quiz_package, statement(quiz_package, "answered", "q1", (1, 1), "0")).status_code
+            == 201
+        )
+        unenrol(learner, course)  # an UPDATE, with no post_save
+        body = statement(quiz_package, "answered", "q1", (1, 1), "0")
+        assert post(client, quiz_module, quiz_package, body).status_code == 403
+        enrolment = Enrolment.objects.get(user=learner)
+        enrolment.status = Enrolment.Status.ACTIVE
+        enrolment.save()
+        assert post(client, quiz_module, quiz_package, body).status_code == 201
+        enrolment.delete()
+        body = statement(quiz_package, "answered", "q1", (1, 1), "0")
+        assert post(client, quiz_module, quiz_package, body).status_code == 403
+
+    def test_cached_access_ends_when_the_module_drops_the_package(self, quiz_module, quiz_package, learner):
+        client = client_for(learner)
+        assert (
+            post(client, quiz_module, quiz_package, statement(quiz_package, "answered", "q1", (1, 1), "0")).status_code
+            == 201
+        )
+        quiz_module.body = []
+        quiz_module.completion_rule = "viewed"
+        quiz_module.save_revision().publish()
+        response = post(client, quiz_module, quiz_package, statement(quiz_package, "answered", "q1", (1, 1), "0"))
+        assert response.status_code == 404
+        quiz_module.unpublish()
+        assert post(client, quiz_module, quiz_package, statement(quiz_package)).status_code == 404
+
+    def test_cached_access_is_per_learner(self, course, quiz_module, quiz_package, learner):
+        assert (
+            post(
+                client_for(learner), quiz_module, quiz_package, statement(quiz_package, "answered", "q1", (1, 1), "0")
+            ).status_code
+            == 201
+        )
+        stranger = UserFactory(email="stranger@school.example.tw")
+        response = post(
+            client_for(stranger), quiz_module, quiz_package, statement(quiz_package, "answered", "q1", (1, 1), "0")
+        )
+        assert response.status_code == 403
+        assert not XAPIStatement.objects.filter(user=stranger).exists()
 
     def test_package_not_in_the_module(self, course, quiz_module, learner):
         other = H5PPackage.from_upload(ContentFile(build_quiz_package({**QUIZ, "title": "另一個"}), name="o.h5p"))

@@ -1,0 +1,100 @@
+"""Cached answers about one learner (the dashboard's fragments, the xAPI intake's access check), kept correct by a
+generation token per learner that every change to their enrolments, progress, attendance or certificates replaces.
+
+A cache key carries the tokens it was computed under, so replacing a token makes every older entry unreachable at
+once (they expire by themselves). A site-wide token does the same for changes that touch every learner: a course or
+module published, moved or deleted, a programme edited. Tokens are random rather than counters, so a token evicted
+from the cache can never bring back entries computed under an older one.
+
+A token is replaced at once and again when the transaction commits: a request reading between the change and the
+commit sees the old data and may cache it under the first new token, which the second replacement then retires.
+"""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+
+TOKEN_SECONDS = 7 * 24 * 3600
+# A fragment lives this long at most even if no change is announced (a change made by a bulk UPDATE, say).
+FRAGMENT_SECONDS = 15 * 60
+SITE_TOKEN = "courses:learners-token"
+
+
+def _learner_token_key(user_id):
+    return f"courses:learner-token:{user_id}"
+
+
+def tokens(user_id) -> str:
+    """The learner's and the site's current tokens, in one cache round trip (created when missing)."""
+    keys = [_learner_token_key(user_id), SITE_TOKEN]
+    found = cache.get_many(keys)
+    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
+    if missing:
+        cache.set_many(missing, TOKEN_SECONDS)
+        found.update(missing)
+    return f"{found[keys[0]]}.{found[keys[1]]}"
+
+
+def _replace_token(key):
+    cache.set(key, uuid.uuid4().hex, TOKEN_SECONDS)
+
+
+def learner_changed(user_id):
+    """Forget every cached answer about ``user_id``, now and when the current transaction commits."""
+    key = _learner_token_key(user_id)
+    _replace_token(key)
+    transaction.on_commit(lambda: _replace_token(key))
+
+
+def everyone_changed():
+    """Forget every learner's cached answers, now and when the current transaction commits."""
+    _replace_token(SITE_TOKEN)
+    transaction.on_commit(lambda: _replace_token(SITE_TOKEN))
+
+
+def fragment_keys(user_id, names) -> dict[str, str]:
+    """``{name: cache key}`` of the learner's fragments in the active language; the date is part of the key
+    because certificates expire and eligibility windows move with it."""
+    stamp = f"{user_id}:{tokens(user_id)}:{get_language()}:{timezone.localdate().isoformat()}"
+    return {name: f"courses:learner-fragment:{name}:{stamp}" for name in names}
+
+
+def fragments(user_id, renderers: dict) -> dict[str, str]:
+    """``{name: html}`` for ``renderers`` (``{name: callable returning html}``), rendering only what is not cached."""
+    keys = fragment_keys(user_id, renderers)
+    cached = cache.get_many(keys.values())
+    html, fresh = {}, {}
+    for name, key in keys.items():
+        if key in cached:
+            html[name] = cached[key]
+        else:
+            html[name] = fresh[key] = renderers[name]()
+    if fresh:
+        cache.set_many(fresh, FRAGMENT_SECONDS)
+    return html
+
+
+def _learner_row_changed(sender, instance, **kwargs):
+    learner_changed(instance.user_id)
+
+
+def _page_changed(sender, **kwargs):
+    everyone_changed()
+
+
+def connect():
+    """Listen to every change a learner's cached answers rest on (called once, from the app's ``ready``)."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from .models import Attendance, Enrolment, ModulePage, ModuleProgress
+
+    for model in (Enrolment, ModuleProgress, Attendance):
+        for signal in (post_save, post_delete):
+            signal.connect(_learner_row_changed, sender=model, dispatch_uid=f"learner-cache.{model.__name__}")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(_page_changed, dispatch_uid="learner-cache.pages")
+    post_delete.connect(_page_changed, sender=ModulePage, dispatch_uid="learner-cache.module-deleted")
