@@ -1,10 +1,14 @@
 """What happens when a teacher becomes eligible: automatic programmes issue, approval programmes queue them."""
 
 import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import get_language
 
-from .eligibility import TeacherRecord, active_programmes, course_titles, evaluate_all
+from .eligibility import TeacherRecord, catalogue, evaluate_all, judge
 from .issuing import IssuingRefused, issue_certificate, request_approval
 from .models import Certificate, CertificationProgramme
 
@@ -32,25 +36,46 @@ def act_on_eligibility(user, eligibilities=None) -> list[str]:
     return done
 
 
-def reevaluate_everyone(batch_size: int = 500):
-    """Act on the eligibility of every active user; yields (user id, actions) as it goes.
+@dataclass
+class Reevaluation:
+    """What re-evaluating a chunk of teachers found and did."""
 
-    Teachers are read by batches: the programmes once, and each batch's records in four queries, so the cost is
-    the evaluation in memory, plus the issuing for the few who have earned something new."""
-    programmes = list(active_programmes())
-    titles = course_titles(programmes)
+    teachers: int = 0
+    eligible: int = 0  # teachers eligible for at least one programme whose certificate they do not hold yet
+    issued: int = 0  # certificates issued (pending, queued for rendering and signing)
+    queued: int = 0  # approval requests
+    actions: dict[int, list[str]] = field(default_factory=dict)  # by teacher, for those with something done
+
+
+def reevaluate_everyone(chunk_size: int = 2000, *, act: bool = True) -> Iterator[Reevaluation]:
+    """Evaluate every active user again, ``chunk_size`` teachers at a time; yields each chunk's counts.
+
+    A chunk is two queries (its ids, then :meth:`TeacherRecord.load_many`) whatever its size, and model instances
+    are read only for the few teachers who earned something new. With ``act`` false nothing is issued or queued
+    (a dry run: the counts say what would be)."""
     users = get_user_model().objects.filter(is_active=True).order_by("pk")
-    batch = []
-    for user in users.iterator(chunk_size=batch_size):
-        batch.append(user)
-        if len(batch) == batch_size:
-            yield from _act_on_batch(batch, programmes, titles)
-            batch = []
-    yield from _act_on_batch(batch, programmes, titles)
+    last = 0
+    while ids := list(users.filter(pk__gt=last).values_list("pk", flat=True)[:chunk_size]):
+        last = ids[-1]
+        yield _reevaluate_chunk(ids, act)
 
 
-def _act_on_batch(users, programmes, titles):
-    records = TeacherRecord.load_many([user.pk for user in users])
-    for user in users:
-        eligibilities = evaluate_all(user, programmes, record=records[user.pk], titles=titles)
-        yield user.pk, act_on_eligibility(user, eligibilities)
+def _reevaluate_chunk(ids, act: bool) -> Reevaluation:
+    current = catalogue()
+    titles = current.titles_in(get_language())
+    today = timezone.localdate()
+    records = TeacherRecord.load_many(ids)
+    earned = {}
+    for user_id in ids:
+        eligibilities = [judge(programme, records[user_id], titles, today) for programme in current.programmes]
+        if any(eligibility.eligible and not eligibility.holds_certificate for eligibility in eligibilities):
+            earned[user_id] = eligibilities
+    chunk = Reevaluation(teachers=len(ids), eligible=len(earned))
+    if act and earned:
+        for user in get_user_model().objects.filter(pk__in=list(earned)).order_by("pk"):
+            done = act_on_eligibility(user, earned[user.pk])
+            if done:
+                chunk.actions[user.pk] = done
+            chunk.issued += sum(action.startswith("issued:") for action in done)
+            chunk.queued += sum(action.startswith("queued:") for action in done)
+    return chunk

@@ -1,7 +1,9 @@
 """Who may have which certificate: every requirement of a programme, met or not, with the numbers behind it.
 
-Everything about a teacher that a requirement needs is read once into a :class:`TeacherRecord` (a handful of
-queries, whatever the number of programmes), then each programme is judged from it in memory. Progress, hours and
+Everything about a teacher that a requirement needs is read once into a :class:`TeacherRecord` (one query, whatever
+the number of programmes, and the same query for a thousand teachers), then each programme is judged from it in
+memory by :func:`judge`, the one implementation of the rules. The open programmes are read once per process and
+again only when a programme, a requirement or a course changes (:func:`catalogue`). Progress, hours and
 attendance come from ``courses`` (attendance from :class:`courses.models.Attendance`, community sessions included,
 since community sessions use the same mechanism); never from ``community``.
 
@@ -13,8 +15,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from uuid import uuid4
 
-from django.db.models import Prefetch
+from django.core.cache import cache
+from django.db.models import (
+    CharField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Prefetch,
+    UUIDField,
+    Value,
+)
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -47,7 +62,7 @@ class Requirement:
 class Eligibility:
     programme: CertificationProgramme
     requirements: tuple[Requirement, ...]
-    certificate: Certificate | None = None
+    certificate: "HeldCertificate | None" = None
 
     @property
     def eligible(self) -> bool:
@@ -68,15 +83,97 @@ class CompletedCourse:
     completed_at: datetime
 
 
+@dataclass(frozen=True)
+class HeldCertificate:
+    """The current certificate of a teacher for a programme, as far as eligibility and its checklist need it."""
+
+    serial: str
+    status: str
+    valid_until: date | None
+
+    def is_valid(self, today: date) -> bool:
+        return self.status == Certificate.Status.ISSUED and (self.valid_until is None or self.valid_until >= today)
+
+
+class Fact:
+    """What a row of the teacher query says (its first column after the teacher's id)."""
+
+    COMPLETED = "completed"
+    ATTENDED = "attended"
+    SCORED = "scored"
+    CERTIFICATE = "certificate"
+
+
+# The columns of the teacher query after (user id, fact); each fact fills only some of them.
+FACT_COLUMNS = {
+    "course_key": UUIDField(),
+    "text": CharField(),
+    "serial": CharField(),
+    "amount": DecimalField(max_digits=6, decimal_places=2),
+    "moment": DateTimeField(),
+    "day": DateField(),
+    "programme_id": IntegerField(),
+}
+
+
+def _fact_rows(queryset, fact, user_ids, **paths):
+    columns = {
+        # Wrapped in their declared type: the first query's columns decide how every row is converted.
+        f"fact_{name}": ExpressionWrapper(F(paths[name]), output_field=output)
+        if name in paths
+        else Value(None, output_field=output)
+        for name, output in FACT_COLUMNS.items()
+    }
+    columns = {"fact": Value(fact, output_field=CharField()), **columns}
+    return queryset.filter(user_id__in=user_ids).order_by().annotate(**columns).values_list("user_id", *columns)
+
+
+def _facts(user_ids):
+    """Everything about the given teachers that a requirement needs, as the rows of one UNION ALL query."""
+    completed = _fact_rows(
+        Enrolment.objects.filter(completed_at__isnull=False),
+        Fact.COMPLETED,
+        user_ids,
+        course_key="course__translation_key",
+        amount="course__study_hours",
+        moment="completed_at",
+    )
+    attended = _fact_rows(
+        Attendance.objects.all(),
+        Fact.ATTENDED,
+        user_ids,
+        text="session__kind",
+        amount="session__hours",
+        moment="session__ends_at",
+    )
+    scored = _fact_rows(
+        ModuleProgress.objects.filter(best_score__isnull=False),
+        Fact.SCORED,
+        user_ids,
+        course_key="course__translation_key",
+        amount="best_score",
+    )
+    held = _fact_rows(
+        Certificate.objects.filter(is_current=True),
+        Fact.CERTIFICATE,
+        user_ids,
+        text="status",
+        serial="serial",
+        day="valid_until",
+        programme_id="programme_id",
+    )
+    return completed.union(attended, scored, held, all=True)
+
+
 @dataclass
 class TeacherRecord:
-    """What certification needs to know about one teacher, read in a few queries."""
+    """What certification needs to know about one teacher, read in one query (for one teacher or for thousands)."""
 
     completed_courses: dict[str, CompletedCourse] = field(default_factory=dict)
     workshops: list[tuple[Decimal, datetime]] = field(default_factory=list)
     community_sessions: int = 0
     best_scores: dict[str, list[Decimal]] = field(default_factory=lambda: defaultdict(list))
-    current_certificates: dict[int, Certificate] = field(default_factory=dict)
+    current_certificates: dict[int, HeldCertificate] = field(default_factory=dict)
 
     @classmethod
     def load(cls, user) -> "TeacherRecord":
@@ -84,28 +181,29 @@ class TeacherRecord:
 
     @classmethod
     def load_many(cls, user_ids) -> dict[int, "TeacherRecord"]:
-        """Records of many teachers in the same four queries as one (re-evaluating everyone goes by batches)."""
+        """Records of many teachers in the same single query as one; a teacher with no activity gets an empty one.
+
+        The rows are plain tuples grouped in Python, never model instances: re-evaluating everyone reads thousands of
+        teachers per query."""
         records = {user_id: cls() for user_id in user_ids}
-        completed = Enrolment.objects.filter(user__in=user_ids, completed_at__isnull=False).values_list(
-            "user_id", "course__translation_key", "course__study_hours", "completed_at"
-        )
-        for user_id, key, hours, completed_at in completed:
-            records[user_id].completed_courses[str(key)] = CompletedCourse(hours, completed_at)
-        attended = Attendance.objects.filter(user__in=user_ids).values_list(
-            "user_id", "session__kind", "session__hours", "session__ends_at"
-        )
-        for user_id, kind, hours, ended_at in attended:
-            if kind == TrainingSession.Kind.COMMUNITY:
-                records[user_id].community_sessions += 1
+        if not records:
+            return records
+        for user_id, fact, course_key, text, serial, amount, moment, day, programme_id in _facts(list(records)):
+            record = records[user_id]
+            if fact == Fact.COMPLETED:
+                # A course completed in two languages counts once, from its first completion.
+                known = record.completed_courses.get(str(course_key))
+                if known is None or moment < known.completed_at:
+                    record.completed_courses[str(course_key)] = CompletedCourse(amount, moment)
+            elif fact == Fact.ATTENDED:
+                if text == TrainingSession.Kind.COMMUNITY:
+                    record.community_sessions += 1
+                else:
+                    record.workshops.append((amount, moment))
+            elif fact == Fact.SCORED:
+                record.best_scores[str(course_key)].append(amount)
             else:
-                records[user_id].workshops.append((hours, ended_at))
-        scores = ModuleProgress.objects.filter(user__in=user_ids, best_score__isnull=False).values_list(
-            "user_id", "course__translation_key", "best_score"
-        )
-        for user_id, key, score in scores:
-            records[user_id].best_scores[str(key)].append(score)
-        for certificate in Certificate.objects.filter(user__in=user_ids, is_current=True):
-            records[certificate.user_id].current_certificates[certificate.programme_id] = certificate
+                record.current_certificates[programme_id] = HeldCertificate(serial, text, day)
         return records
 
     @property
@@ -141,11 +239,7 @@ class TeacherRecord:
 
     def holds_valid(self, programme_id: int, today: date) -> bool:
         certificate = self.current_certificates.get(programme_id)
-        return (
-            certificate is not None
-            and certificate.status == Certificate.Status.ISSUED
-            and not certificate.is_expired(today)
-        )
+        return certificate is not None and certificate.is_valid(today)
 
 
 def active_programmes():
@@ -156,6 +250,50 @@ def active_programmes():
         .select_related("prerequisite")
         .prefetch_related(Prefetch("required_courses", queryset=courses))
     )
+
+
+GENERATION_KEY = "certification:programmes:generation"
+
+
+def programmes_changed(**kwargs):
+    """Receiver of every change to a programme, its required courses or a course page: each process reads the
+    programmes again on its next evaluation."""
+    cache.set(GENERATION_KEY, uuid4().hex, timeout=None)
+
+
+def _generation() -> str | None:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+@dataclass
+class Catalogue:
+    """The open programmes as this process last read them, and their course titles by language."""
+
+    generation: str | None
+    programmes: list[CertificationProgramme]
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def titles_in(self, language: str | None) -> dict[str, str]:
+        if language not in self.titles:
+            self.titles[language] = course_titles(self.programmes)
+        return self.titles[language]
+
+
+_catalogue = Catalogue("", [])
+
+
+def catalogue() -> Catalogue:
+    """The open programmes, read from the database only when a programme, a requirement or a course changed since
+    (one cache look-up for the generation otherwise). Read-only: the objects are shared by every evaluation."""
+    global _catalogue
+    generation = _generation()
+    if generation is None or generation != _catalogue.generation:
+        _catalogue = Catalogue(generation, list(active_programmes()))
+    return _catalogue
 
 
 def format_number(value) -> str:
@@ -251,13 +389,19 @@ def judge(programme: CertificationProgramme, record: TeacherRecord, titles: dict
 
 
 def evaluate_all(user, programmes=None, *, record: TeacherRecord | None = None, titles=None) -> list[Eligibility]:
-    """Eligibility of ``user`` for every open programme (or the given ones), in a constant number of queries.
+    """Eligibility of ``user`` for every open programme (or the given ones).
 
-    A caller evaluating many teachers passes ``programmes``, each teacher's ``record`` and the course ``titles``
-    (:func:`course_titles`), read once for all of them."""
-    programmes = list(active_programmes() if programmes is None else programmes)
+    The open programmes and their course titles come from the per-process :func:`catalogue`, so a teacher costs
+    one query (the record) once the catalogue is warm. A caller evaluating many teachers passes each one's
+    ``record`` (:meth:`TeacherRecord.load_many`)."""
+    if programmes is None:
+        current = catalogue()
+        programmes = current.programmes
+        titles = current.titles_in(get_language()) if titles is None else titles
+    else:
+        programmes = list(programmes)
+        titles = course_titles(programmes) if titles is None else titles
     record = record or TeacherRecord.load(user)
-    titles = course_titles(programmes) if titles is None else titles
     today = timezone.localdate()
     return [judge(programme, record, titles, today) for programme in programmes]
 

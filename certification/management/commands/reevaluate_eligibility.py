@@ -1,23 +1,36 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from tqdm import tqdm
 
 from certification.automation import act_on_eligibility, reevaluate_everyone
 
 
 class Command(BaseCommand):
-    help = "Evaluate certification eligibility again for every teacher (or one), issuing or queueing what is earned."
+    help = (
+        "Evaluate certification eligibility again for every teacher (or one), issuing or queueing what is earned; "
+        "teachers are read by chunks, with a progress bar."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--email", help="Only this teacher.")
+        parser.add_argument("--chunk-size", type=int, default=2000, help="Teachers read per query (default 2000).")
+        parser.add_argument("--dry-run", action="store_true", help="Only count: issue and queue nothing.")
 
-    def handle(self, *args, email=None, **options):
+    def handle(self, *args, email=None, chunk_size=2000, dry_run=False, **options):
         if email:
             actions = act_on_eligibility(get_user_model().objects.get(email=email))
             self.stdout.write(", ".join(actions) or "nothing new")
             return
-        teachers = issued = queued = 0
-        for _user_id, actions in reevaluate_everyone():
-            teachers += 1
-            issued += sum(action.startswith("issued:") for action in actions)
-            queued += sum(action.startswith("queued:") for action in actions)
-        self.stdout.write(f"{teachers} teachers evaluated: {issued} certificates issued, {queued} queued.")
+        teachers = eligible = issued = queued = 0
+        total = get_user_model().objects.filter(is_active=True).count()
+        with tqdm(total=total, desc="teachers", unit="teacher", file=self.stderr._out) as progress:
+            for chunk in reevaluate_everyone(chunk_size, act=not dry_run):
+                teachers += chunk.teachers
+                eligible += chunk.eligible
+                issued += chunk.issued
+                queued += chunk.queued
+                progress.update(chunk.teachers)
+        verb = "nothing issued or queued (dry run)" if dry_run else f"{issued} certificates issued, {queued} queued"
+        self.stdout.write(
+            f"{teachers} teachers evaluated: {eligible} eligible for a certificate they do not hold; {verb}."
+        )

@@ -177,21 +177,3 @@ def test_a_certificate_that_cannot_be_renewed(teacher, issue):
     programme = ProgrammeFactory(validity_years=1)
     old = issue(teacher, programme, today=timezone.localdate() - datetime.timedelta(days=400))
     assert not renewal_check(old).allowed
-
-
-def test_reevaluating_everyone_by_batches_acts_on_the_right_teachers(courses, django_capture_on_commit_callbacks):
-    from certification.automation import reevaluate_everyone
-    from tests.certification.factories import TeacherFactory
-
-    programme = ProgrammeFactory(required_courses=[courses[0]], minimum_community_sessions=1)
-    teachers = TeacherFactory.create_batch(5)
-    for teacher in teachers[1::2]:
-        complete_course(teacher, courses[0])
-    attend(teachers[1], "community")
-    attend(teachers[3], "community")
-    attend(teachers[4], "community")  # sessions but no course: not eligible
-    with django_capture_on_commit_callbacks(execute=True):
-        actions = dict(reevaluate_everyone(batch_size=2))
-    issued = {user_id for user_id, done in actions.items() if done == [f"issued:{programme.slug}"]}
-    assert issued == {teachers[1].pk, teachers[3].pk}
-    assert set(Certificate.objects.values_list("user_id", flat=True)) == issued
