@@ -1,7 +1,8 @@
 """The national-scale data set of issue 8: 200,000 teachers and what they did, for benchmarks and query-count work.
 
-Rows go in with PostgreSQL's COPY (``bulk_create`` in batches on SQLite, for the tests' tiny scales); pages are
-real bilingual Wagtail pages made through ``home.demo.ensure_page``, because rendering them is what is measured.
+Rows go in with PostgreSQL's COPY (``bulk_create`` in batches on SQLite, for the tests' tiny scales), each table
+with its secondary indexes and foreign keys dropped and rebuilt after it; pages are real bilingual Wagtail pages,
+because rendering them is what is measured, inserted in bulk with the tree paths computed here (``PageWriter``).
 Certificates are rows only: no PDF is rendered or stored (``pdf`` is empty), so the verification page works
 and the PDF download answers 404. Every seeded teacher signs in with the password ``SCALE_PASSWORD``.
 
@@ -11,16 +12,21 @@ random public ids and codes of certificates); the command refuses to seed a data
 
 import datetime
 import json
+import os
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
+from collections import defaultdict
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
+from django.db.models import F
 from django.utils import timezone
 from tqdm import tqdm
+from wagtail.models import Page, ReferenceIndex
 from wagtail.search.backends import get_search_backend
 
 from accounts.choices import County, SchoolLevel
@@ -96,6 +102,57 @@ def scale_teachers():
     return User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}")
 
 
+# Secondary indexes, unique constraints and foreign keys of a table, except the primary key and the unique
+# indexes another table's foreign key points at (those cannot be dropped while the foreign key exists).
+TABLE_CONSTRAINTS_SQL = """
+    SELECT constraint_.conname, pg_get_constraintdef(constraint_.oid)
+    FROM pg_constraint constraint_
+    WHERE constraint_.conrelid = %s::regclass AND (
+        constraint_.contype = 'f' OR constraint_.contype = 'u' AND NOT EXISTS (
+            SELECT 1 FROM pg_constraint referring WHERE referring.contype = 'f'
+            AND referring.conindid = constraint_.conindid
+        )
+    )
+"""
+TABLE_INDEXES_SQL = """
+    SELECT index_.relname, pg_get_indexdef(entry.indexrelid)
+    FROM pg_index entry JOIN pg_class index_ ON index_.oid = entry.indexrelid
+    WHERE entry.indrelid = %s::regclass AND NOT entry.indisprimary
+    AND NOT EXISTS (SELECT 1 FROM pg_constraint owner WHERE owner.conindid = entry.indexrelid)
+"""
+
+
+@contextmanager
+def without_indexes(model):
+    """Load a table with its secondary indexes and foreign keys dropped, then put them back.
+
+    An index built once over the loaded rows is much cheaper than one updated row by row, and a foreign key added
+    back is checked in one join, where Django's ``DEFERRABLE INITIALLY DEFERRED`` keys queue one check per COPYed
+    row until COMMIT. All of it happens inside the seeding transaction: a failure rolls the drops back too, and a
+    duplicate or a dangling id fails the rebuild exactly as it would have failed the insert.
+    """
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        # A table with pending deferred checks (the pages just inserted) cannot be altered: run them now, and
+        # check the few rows inserted row by row from here to COMMIT as they go.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(TABLE_CONSTRAINTS_SQL, [quote(table)])
+        constraints = cursor.fetchall()
+        cursor.execute(TABLE_INDEXES_SQL, [quote(table)])
+        indexes = cursor.fetchall()
+        for name, _definition in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for name, definition in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+
+
 class RowWriter:
     """Inserts plain rows into a model's table: COPY on PostgreSQL, ``bulk_create`` in batches elsewhere."""
 
@@ -106,7 +163,9 @@ class RowWriter:
         fields = [model._meta.get_field(name) for name in names]
         bar = tqdm(total=total, desc=label, unit="row", unit_scale=True, file=self.progress, leave=True)
         if connection.vendor == "postgresql":
-            self._copy(model, fields, rows, bar)
+            with without_indexes(model):
+                self._copy(model, fields, rows, bar)
+                bar.set_postfix_str("indexing")
         else:
             self._bulk_create(model, fields, rows, bar)
         bar.close()
@@ -139,13 +198,140 @@ class RowWriter:
         bar.update(len(batch))
 
 
+def _batches(objects, fields):
+    size = connection.ops.bulk_batch_size(fields, objects) or len(objects)
+    for start in range(0, len(objects), size):
+        yield objects[start : start + size]
+
+
+class PageWriter:
+    """Wagtail pages inserted in bulk, where ``add_child`` costs about fifteen queries a page.
+
+    Tree path, depth, child count and url path are computed here as treebeard and Wagtail would; ``flush`` inserts
+    the ``wagtailcore_page`` rows and then each specific table, a few hundred rows a statement, and does what
+    saving a page would have done after that: the parents' child counts, the search index, the reference index.
+    Pages are live without revisions, as ``add_child`` left them; the first edit in the admin makes one.
+    """
+
+    def __init__(self):
+        self.pending = []
+        self.next_step = {}
+        self.children_added = defaultdict(int)
+
+    def place(self, parent, page):
+        """Give ``page`` its place as the last child of ``parent`` (saved, or placed before it in this writer)."""
+        if parent.path not in self.next_step:
+            last = parent.get_last_child() if parent.pk else None
+            self.next_step[parent.path] = Page._str2int(last.path[-Page.steplen :]) + 1 if last else 1
+        page.path = Page._get_path(parent.path, parent.depth + 1, self.next_step[parent.path])
+        self.next_step[parent.path] += 1
+        page.depth = parent.depth + 1
+        page.numchild = 0
+        page.draft_title = page.title
+        page.set_url_path(parent)
+        if parent.pk:
+            self.children_added[parent.pk] += 1
+        else:
+            parent.numchild += 1
+        self.pending.append(page)
+        return page
+
+    def flush(self):
+        pages, self.pending = self.pending, []
+        base_fields = [field for field in Page._meta.local_concrete_fields if not field.primary_key]
+        for batch in _batches(pages, base_fields):
+            ids = Page._base_manager._insert(batch, fields=base_fields, returning_fields=Page._meta.db_returning_fields)
+            for page, (page_id,) in zip(batch, ids, strict=True):
+                page.id = page.page_ptr_id = page_id
+                page._state.adding = False
+        by_model = defaultdict(list)
+        for page in pages:
+            by_model[type(page)].append(page)
+        for model, specific in by_model.items():
+            for batch in _batches(specific, model._meta.local_concrete_fields):
+                model._base_manager._insert(batch, fields=model._meta.local_concrete_fields)
+        for parent_id, added in self.children_added.items():
+            Page.objects.filter(pk=parent_id).update(numchild=F("numchild") + added)
+        self.children_added.clear()
+        backend = get_search_backend()
+        for model, specific in by_model.items():
+            backend.add_bulk(model, specific)
+        self._index_references(pages)
+
+    @staticmethod
+    def _index_references(pages):
+        """Pages of one kind and language are made from one template (same blocks, same block ids), so they refer
+        to the same objects: Wagtail indexes the first, and its rows are copied for the others."""
+        templates = defaultdict(list)
+        for page in pages:
+            templates[type(page), page.locale_id].append(page)
+        names = [field.attname for field in ReferenceIndex._meta.concrete_fields if not field.primary_key]
+        for first, *others in templates.values():
+            ReferenceIndex.create_or_update_for_object(first)
+            references = [
+                {name: getattr(reference, name) for name in names}
+                for reference in ReferenceIndex.get_references_for_object(first)
+            ]
+            copies = [
+                ReferenceIndex(**{**reference, "object_id": str(page.pk)}) for page in others for reference in references
+            ]
+            ReferenceIndex.objects.bulk_create(copies, batch_size=BATCH)
+
+
 def _verification_code() -> str:
     bits = secrets.randbits(5 * VERIFICATION_CODE_LENGTH)
     return "".join(CROCKFORD_ALPHABET[(bits >> (5 * index)) & 31] for index in range(VERIFICATION_CODE_LENGTH))
 
 
+def _with_block_ids(blocks):
+    return [{**block, "id": str(uuid.uuid4())} for block in blocks]
+
+
 def _choice_set(codes) -> str:
     return f",{','.join(codes)},"
+
+
+@dataclass
+class Step:
+    label: str
+    rows: int
+    seconds: float
+    cpu_seconds: float
+    database_cpu_seconds: float | None
+
+
+@dataclass
+class StepClock:
+    """Wall time, this process's CPU time and the PostgreSQL backend's CPU time of each step of the seeding."""
+
+    steps: list[Step] = field(default_factory=list)
+    backend_stat: str | None = None
+
+    @contextmanager
+    def step(self, label: str, rows: int = 0):
+        started, cpu, database_cpu = time.monotonic(), time.process_time(), self.database_cpu()
+        yield
+        database_spent = None if database_cpu is None else self.database_cpu() - database_cpu
+        self.steps.append(Step(label, rows, time.monotonic() - started, time.process_time() - cpu, database_spent))
+
+    def database_cpu(self) -> float | None:
+        """CPU seconds of the backend serving this connection, when PostgreSQL runs on this machine and its /proc
+        entry is readable (its parallel index-building workers are not counted)."""
+        if connection.vendor != "postgresql":
+            return None
+        if self.backend_stat is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.backend_stat = f"/proc/{cursor.fetchone()[0]}/stat"
+        try:
+            with open(self.backend_stat) as stat:
+                name, _, rest = stat.read().rpartition(")")
+        except OSError:
+            return None
+        if "postgres" not in name:
+            return None
+        user, system = rest.split()[11:13]
+        return (int(user) + int(system)) / os.sysconf("SC_CLK_TCK")
 
 
 class Seeder:
@@ -153,25 +339,40 @@ class Seeder:
         self.sizes = sizes
         self.progress = progress
         self.writer = RowWriter(progress)
+        self.pages = PageWriter()
+        self.clock = StepClock()
         self.now = timezone.now()
 
     def run(self) -> dict[str, int]:
         if scale_teachers().exists():
             raise SeedRefused("This database already holds a national-scale data set; seed an empty one.")
+        sizes, step = self.sizes, self.clock.step
+        # One transaction: a run that fails half way leaves nothing behind, and the next run starts clean.
         with transaction.atomic():
             homes = home_pages()
             self.locales = locales()
-            self.courses, self.modules, package = self.course_pages(homes)
-            user_ids = self.teachers()
-            self.progress_and_enrolments(user_ids)
-            self.xapi_statements(user_ids, package)
-            self.certificates(user_ids)
-            self.experts()
-            self.communities(homes)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        return self.counts()
+            with step("course and module pages, bilingual", 2 * sizes.courses * (1 + MODULES_PER_COURSE)):
+                self.courses, self.modules, package = self.course_pages(homes)
+            with step("teachers + profiles", 2 * sizes.teachers):
+                user_ids = self.teachers()
+            with step("enrolments + module progress", sizes.enrolments * (1 + MODULES_PER_COURSE)):
+                self.progress_and_enrolments(user_ids)
+            with step("xAPI statements", sizes.xapi_statements):
+                self.xapi_statements(user_ids, package)
+            with step("certificates", sizes.certificates):
+                self.certificates(user_ids)
+            with step("experts + search index", sizes.experts):
+                self.experts()
+            with step("community pages, bilingual", 2 * sizes.communities):
+                self.communities(homes)
+            committing = ExitStack()
+            committing.enter_context(step("COMMIT"))
+        committing.close()
+        with step("ANALYZE + counts"):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            return self.counts()
 
     def counts(self) -> dict[str, int]:
         return {
@@ -186,12 +387,8 @@ class Seeder:
             ).count(),
         }
 
-    def pages_bar(self, total, label):
-        return tqdm(total=total, desc=label, unit="page", file=self.progress)
-
     def add_page(self, parents, model, slug, fields_by_lang):
-        """A published page in zh-Hant and its English translation, without revisions: ``ensure_page`` takes half
-        a second a pair under load (revision, publish, comparisons), which is minutes for 1,200 pages."""
+        """A live page in zh-Hant and its English translation, placed for the page writer's next flush."""
         translation_key = uuid.uuid4()
         pages = {}
         for language, fields in fields_by_lang.items():
@@ -204,7 +401,7 @@ class Seeder:
                 last_published_at=self.now,
                 **fields,
             )
-            pages[language] = parents[language].add_child(instance=page)
+            pages[language] = self.pages.place(parents[language], page)
         return pages
 
     def course_pages(self, homes):
@@ -213,12 +410,13 @@ class Seeder:
         areas, levels = list(CompetencyArea.values), list(CourseLevel.values)
         quiz = {"type": "h5p", "value": {"package": package.pk, "title": ""}}
         rule = {"completion_rule": "h5p_completed", "pass_mark": 60, "estimated_minutes": 20}
+        # Fixed block ids: every module of a language has the same body, so the page writer can copy the
+        # references (to the quiz's package) Wagtail finds in the first one.
         module_fields = {
-            "zh-hant": {"body": [*paragraphs("單元內容。"), quiz], **rule},
-            "en": {"body": [*paragraphs("What the module teaches."), quiz], **rule},
+            "zh-hant": {"body": _with_block_ids([*paragraphs("單元內容。"), quiz]), **rule},
+            "en": {"body": _with_block_ids([*paragraphs("What the module teaches."), quiz]), **rule},
         }
         courses, modules = [], []
-        bar = self.pages_bar(self.sizes.courses * (1 + MODULES_PER_COURSE), "course and module pages")
         for number in range(self.sizes.courses):
             common = {
                 "competency_area": areas[number % len(areas)],
@@ -235,15 +433,13 @@ class Seeder:
                 },
             )
             courses.append(pages["zh-hant"])
-            bar.update()
             course_modules = []
             for module_number in range(MODULES_PER_COURSE):
                 titles = {"zh-hant": f"單元 {module_number + 1}", "en": f"Module {module_number + 1}"}
                 fields = {language: {"title": titles[language], **module_fields[language]} for language in titles}
                 course_modules.append(self.add_page(pages, ModulePage, f"module-{module_number}", fields)["zh-hant"])
-                bar.update()
             modules.append(course_modules)
-        bar.close()
+        self.pages.flush()
         return courses, modules, package
 
     def teachers(self) -> list[int]:
@@ -568,7 +764,6 @@ class Seeder:
     def communities(self, homes):
         index = ensure_page(homes, CommunityIndexPage, "communities", COMMUNITY_INDEX_FIELDS)
         counties, levels, areas = list(County.values), list(SchoolLevel.values), list(ExpertiseArea.values)
-        bar = self.pages_bar(self.sizes.communities, "community pages")
         for number in range(self.sizes.communities):
             shared = {
                 "region": counties[number % len(counties)],
@@ -594,12 +789,11 @@ class Seeder:
                     },
                 },
             )
-            bar.update()
-        bar.close()
+        self.pages.flush()
 
 
-def seed(scale: float, progress) -> tuple[dict[str, int], float]:
-    """Build the data set at ``scale`` (1 is national size); returns the row counts and the seconds it took."""
-    started = time.monotonic()
-    counts = Seeder(Sizes.at(scale), progress).run()
-    return counts, time.monotonic() - started
+def seed(scale: float, progress) -> tuple[dict[str, int], list[Step]]:
+    """Build the data set at ``scale`` (1 is national size); returns the row counts and the timing of each step."""
+    seeder = Seeder(Sizes.at(scale), progress)
+    counts = seeder.run()
+    return counts, seeder.clock.steps
