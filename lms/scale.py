@@ -240,7 +240,8 @@ class PageWriter:
         pages, self.pending = self.pending, []
         base_fields = [field for field in Page._meta.local_concrete_fields if not field.primary_key]
         for batch in _batches(pages, base_fields):
-            ids = Page._base_manager._insert(batch, fields=base_fields, returning_fields=Page._meta.db_returning_fields)
+            returning = Page._meta.db_returning_fields
+            ids = Page._base_manager._insert(batch, fields=base_fields, returning_fields=returning)
             for page, (page_id,) in zip(batch, ids, strict=True):
                 page.id = page.page_ptr_id = page_id
                 page._state.adding = False
@@ -273,7 +274,9 @@ class PageWriter:
                 for reference in ReferenceIndex.get_references_for_object(first)
             ]
             copies = [
-                ReferenceIndex(**{**reference, "object_id": str(page.pk)}) for page in others for reference in references
+                ReferenceIndex(**{**reference, "object_id": str(page.pk)})
+                for page in others
+                for reference in references
             ]
             ReferenceIndex.objects.bulk_create(copies, batch_size=BATCH)
 

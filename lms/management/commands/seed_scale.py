@@ -27,8 +27,7 @@ class Command(BaseCommand):
             rate = f"{step.rows / step.seconds:,.0f}" if step.rows and step.seconds else ""
             database = "" if step.database_cpu_seconds is None else f"{step.database_cpu_seconds:.1f}"
             self.stdout.write(
-                f"{step.label:<40} {rows:>10} {step.seconds:>8.1f} {rate:>8} "
-                f"{step.cpu_seconds:>9.1f} {database:>9}"
+                f"{step.label:<40} {rows:>10} {step.seconds:>8.1f} {rate:>8} {step.cpu_seconds:>9.1f} {database:>9}"
             )
         seconds = sum(step.seconds for step in steps)
         cpu = sum(step.cpu_seconds for step in steps)
