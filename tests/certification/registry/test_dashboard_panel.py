@@ -1,0 +1,34 @@
+"""The checklist panel on *My learning* is cached per teacher: it follows their certificates and every programme
+edit, and never shows one teacher's checklist to another."""
+
+from django.urls import reverse
+
+from tests.certification.factories import TeacherFactory
+
+
+def dashboard(client, user):
+    client.force_login(user)
+    return client.get(reverse("courses:dashboard")).content.decode()
+
+
+def test_panel_follows_a_certificate_issued_after_it_was_cached(client, teacher, programme, issue, home_page):
+    before = dashboard(client, teacher)
+    assert programme.name_zh in before
+    certificate = issue(teacher, programme)
+    after = dashboard(client, teacher)
+    assert certificate.serial in after and certificate.serial not in before
+
+
+def test_panel_follows_programme_edits(client, teacher, programme, home_page):
+    old_name = programme.name_zh
+    assert old_name in dashboard(client, teacher)
+    programme.name_zh = "國際教育進階認證（修訂）"
+    programme.save()
+    html = dashboard(client, teacher)
+    assert "國際教育進階認證（修訂）" in html and old_name not in html
+
+
+def test_panel_is_the_teachers_own(client, certificate, programme, home_page):
+    assert certificate.serial in dashboard(client, certificate.user)
+    stranger = TeacherFactory()
+    assert certificate.serial not in dashboard(client, stranger)
