@@ -192,7 +192,7 @@ def course_overview(course, user):
     from .enrolment import refusal_reason
 
     source = canonical(course)
-    modules = list(course.modules())
+    modules = list(course.modules().defer_streamfields())
     progress = progress_by_translation_key(user, modules)
     enrolment = None
     if user.is_authenticated:
@@ -218,17 +218,17 @@ def course_overview(course, user):
 
 def module_overview(module, user):
     """What a module page shows: whether the reader may see it, their progress, and the neighbouring modules."""
-    course = module.get_parent().specific
+    course = module.course
     siblings = list(ModulePage.objects.child_of(course).live().order_by("path").only("title", "url_path", "path"))
     index = next((i for i, sibling in enumerate(siblings) if sibling.pk == module.pk), 0)
-    can_view = module.is_visible_to(user)
-    progress = None
-    if can_view and user.is_authenticated:
-        enrolled = Enrolment.objects.filter(
-            user=user, course=canonical(course), status=Enrolment.Status.ACTIVE
-        ).exists()
-        if enrolled:
-            progress = record_view(user, module)
+    enrolled = (
+        user.is_authenticated
+        and user.is_active
+        and Enrolment.objects.filter(user=user, course=canonical(course), status=Enrolment.Status.ACTIVE).exists()
+    )
+    # An enrolled learner may see the module: the trainer and staff checks are only for everyone else.
+    can_view = enrolled or module.is_visible_to(user)
+    progress = record_view(user, module) if enrolled else None
     return {
         "course": course,
         "can_view": can_view,

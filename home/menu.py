@@ -1,4 +1,9 @@
-"""The site menu's cache generation: any change to the page tree that a menu can show starts a new one."""
+"""The site's cache generation: any change a cached menu, language link, route or page can show starts a new one.
+
+Publishing, unpublishing, moving, saving or deleting a page, saving a site, a locale, the organisation settings or a
+page's view restrictions increments one counter; every cached fragment of the site chrome and every cached page
+carries the counter in its key, so nothing stale is read after a change, and old entries simply expire.
+"""
 
 from django.core.cache import cache
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -18,10 +23,54 @@ def start_new_menu_generation(**kwargs):
         cache.set(GENERATION_KEY, 2, None)
 
 
-def connect_menu_signals():
-    from django.db.models.signals import post_delete
+def start_new_generation_on_page_save(sender, instance, **kwargs):
+    """A page saved outside publishing (an alias made for a translation, a scripted edit) may be live already."""
     from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        start_new_menu_generation()
+
+
+def start_new_generation_on_settings_save(created=False, **kwargs):
+    """The settings row Wagtail creates on a site's first request replaces nothing anyone has read."""
+    if not created:
+        start_new_menu_generation()
+
+
+def start_new_generation_if_trainer(sender, instance, created=False, update_fields=None, **kwargs):
+    """Course pages show their trainers' names: a trainer's account or profile edit changes those pages.
+
+    A sign-in only stamps ``last_login``, and a new account trains nothing yet: neither costs a query here.
+    """
+    from courses.models import CoursePage
+
+    user_id = getattr(instance, "user_id", None)
+    if user_id is None:  # the account itself
+        if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
+            return
+        user_id = instance.pk
+    if CoursePage.trainers.through.objects.filter(user_id=user_id).exists():
+        start_new_menu_generation()
+
+
+def connect_menu_signals():
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Locale, Page, PageViewRestriction, Site
+
+    from accounts.models import TeacherProfile, User
+
+    from .models import OrganisationSettings
 
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(start_new_menu_generation, dispatch_uid=f"menu-{signal!r}")
     post_delete.connect(start_new_menu_generation, sender=Page, dispatch_uid="menu-page-deleted")
+    post_save.connect(start_new_generation_on_page_save, dispatch_uid="menu-page-saved")
+    for model in (Site, Locale, PageViewRestriction, OrganisationSettings):
+        post_delete.connect(start_new_menu_generation, sender=model, dispatch_uid=f"menu-{model.__name__}-deleted")
+    for model in (Site, Locale, PageViewRestriction):
+        post_save.connect(start_new_menu_generation, sender=model, dispatch_uid=f"menu-{model.__name__}-saved")
+    for model in (User, TeacherProfile):
+        post_save.connect(start_new_generation_if_trainer, sender=model, dispatch_uid=f"menu-trainer-{model.__name__}")
+    post_save.connect(
+        start_new_generation_on_settings_save, sender=OrganisationSettings, dispatch_uid="menu-settings-saved"
+    )

@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -7,6 +8,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
+from .menu import MENU_CACHE_SECONDS, menu_generation
 
 
 class HomePage(Page):
@@ -132,8 +134,25 @@ class OrganisationSettings(BaseSiteSetting):
         FieldPanel("footer_text"),
     ]
 
+    select_related = ["logo"]
+
     class Meta:
         verbose_name = _("organisation")
+
+    @classmethod
+    def for_site(cls, site):
+        """The settings of ``site``, kept in the cache: every page's header and footer shows them.
+
+        Saving them starts a new site cache generation (``home.menu``), so an edit shows on the next request.
+        """
+        if site is None:
+            return super().for_site(site)
+        key = f"organisation-settings:{menu_generation()}:{site.pk}"
+        instance = cache.get(key)
+        if instance is None:
+            instance = super().for_site(site)
+            cache.set(key, instance, MENU_CACHE_SECONDS)
+        return instance
 
     def name_for(self, language_code):
         return self.name_en if language_code.startswith("en") else self.name_zh

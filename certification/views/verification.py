@@ -5,10 +5,15 @@ which codes exist. Lookups are rate-limited per client address (see :mod:`certif
 search by name: the registry is only reachable with something printed on the certificate.
 """
 
+import hashlib
+
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+
+from home.page_cache import cached_page, page_cache_key, store_page
 
 from ..pdf_verification import PdfVerdict, upload_limit, verify_certificate_pdf
 from ..registry import find_by_code, find_by_pdf_hash, find_by_public_id
@@ -46,10 +51,29 @@ def verify(request):
 @never_cache
 @require_GET
 def verify_certificate(request, public_id):
-    """Where the QR code leads."""
+    """Where the QR code leads.
+
+    A found certificate's page is kept whole for anonymous readers; its key holds everything the page shows of the
+    certificate and its successor (``Certificate.save`` drops the cached rows, so a revocation or a reissue reads
+    new values and misses the old page) and the day, since validity ends with a date.
+    """
     if not allow_lookup(request):
         return _too_many(request)
-    return _answer(request, find_by_public_id(public_id))
+    certificate = find_by_public_id(public_id)
+    if certificate is None:
+        return _answer(request, None)
+    key = page_cache_key(request, f"verification:{_state_of(certificate)}:{timezone.localdate()}")
+    response = cached_page(key)
+    if response is None:
+        response = _answer(request, certificate)
+        store_page(key, request, response)
+    return response
+
+
+def _state_of(certificate):
+    rows = [certificate, certificate.superseded_by] if hasattr(certificate, "superseded_by") else [certificate]
+    values = [[getattr(row, field.attname) for field in row._meta.concrete_fields] for row in rows]
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
 
 @never_cache

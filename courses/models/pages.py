@@ -17,6 +17,8 @@ from wagtail.search import index
 
 from accounts.access import has_staff_access
 from home.blocks import RICH_TEXT_FEATURES
+from home.page_cache import cached_page, page_cache_key, store_page
+from home.routing import CachedViewRestrictionsMixin
 
 from ..blocks import ModuleStreamBlock
 from ..choices import CompetencyArea, CompletionRule, CourseLevel
@@ -91,7 +93,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(CachedViewRestrictionsMixin, Page):
     summary = models.TextField(_("summary"), max_length=500)
     description = RichTextField(_("description"), blank=True, features=RICH_TEXT_FEATURES)
     competency_area = models.CharField(_("competency area"), max_length=20, choices=CompetencyArea.choices)
@@ -157,6 +159,15 @@ class CoursePage(Page):
             return False
         return not (self.enrolment_closes and now >= self.enrolment_closes)
 
+    def serve(self, request, *args, **kwargs):
+        # Anonymous visitors all see the same course page: it is kept whole until anything it shows changes.
+        key = page_cache_key(request, f"course-page:{self.pk}")
+        response = cached_page(key)
+        if response is None:
+            response = super().serve(request, *args, **kwargs)
+            store_page(key, request, response)
+        return response
+
     def get_context(self, request, *args, **kwargs):
         from ..progress import course_overview
 
@@ -165,7 +176,7 @@ class CoursePage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(CachedViewRestrictionsMixin, Page):
     body = StreamField(ModuleStreamBlock(), verbose_name=_("body"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=30)
     completion_rule = models.CharField(

@@ -20,13 +20,18 @@ def language_links(context):
     request = context["request"]
     page = context.get("page")
     current = get_language()
+    page_urls = {}
+    if isinstance(page, Page) and page.pk:
+        # A page's translations change only when a page is published, unpublished, moved, saved or deleted, each
+        # of which starts a new generation; the host is in the key because a page's URL depends on its site.
+        key = f"language-links:{menu_generation()}:{request.get_host()}:{page.pk}:{current}"
+        page_urls = cache.get(key)
+        if page_urls is None:
+            page_urls = {code: _translated_page_url(page, code, request) for code, _name in settings.LANGUAGES}
+            cache.set(key, page_urls, MENU_CACHE_SECONDS)
     links = []
     for code, name in settings.LANGUAGES:
-        url = None
-        if isinstance(page, Page):
-            url = _translated_page_url(page, code, request)
-        if url is None:
-            url = translate_url(request.get_full_path(), code)
+        url = page_urls.get(code) or translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url, "is_current": code == current})
     return links
 
@@ -75,3 +80,20 @@ def _build_menu(site, request):
         for child in home.get_children().live().in_menu()
     ]
     return {"home_url": home.get_url(request) or "/", "items": items}
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumb_trail(context, page):
+    """The titles and URLs of ``page``'s ancestors below the tree's root, cached per page like the menu."""
+    request = context["request"]
+    # A new page in preview has no id yet: its trail is not cached.
+    key = f"breadcrumbs:{menu_generation()}:{request.get_host()}:{page.pk}" if page.pk else None
+    trail = cache.get(key) if key else None
+    if trail is None:
+        trail = [
+            {"title": ancestor.title, "url": ancestor.get_url(request)}
+            for ancestor in page.get_ancestors().filter(depth__gt=1)
+        ]
+        if key:
+            cache.set(key, trail, MENU_CACHE_SECONDS)
+    return trail

@@ -62,14 +62,6 @@ def queries_of(client, url):
     return len(context)
 
 
-# Wagtail's routing (site, locale, one query per path segment and two for view restrictions) and the site's chrome
-# in base.html (organisation settings, menu, the language switcher's lookups of each translation) take ~20
-# queries before the page's own content; see benchmarks/README.md, section 7.
-OVER_BUDGET = pytest.mark.xfail(
-    strict=True, reason="Wagtail routing and the base.html chrome alone cost more than the budget (issue 8)"
-)
-
-
 @pytest.mark.django_db
 def test_course_and_module_pages_do_not_grow_with_data(client, home_page):
     index = CourseIndexPageFactory(parent=home_page)
@@ -86,13 +78,15 @@ def test_course_and_module_pages_do_not_grow_with_data(client, home_page):
         EnrolmentFactory(user=learner, course=course)
         record_view(learner, course.get_children().specific().first())
     client.force_login(learner)
-    get_twice(client, small.url)
+    for course in (small, large):
+        get_twice(client, course.url)
     assert queries_of(client, large.url) == queries_of(client, small.url)
     small_module, large_module = (course.get_children().specific().first() for course in (small, large))
+    for module in (small_module, large_module):
+        get_twice(client, module.url)
     assert queries_of(client, large_module.url) == queries_of(client, small_module.url)
 
 
-@OVER_BUDGET
 @pytest.mark.django_db
 class TestCoursePage:
     def test_anonymous(self, client, course, crowd, django_assert_max_num_queries):
@@ -119,7 +113,6 @@ class TestCoursePage:
         assert response.status_code == 200
 
 
-@OVER_BUDGET
 @pytest.mark.django_db
 class TestModulePage:
     def test_anonymous(self, client, course, crowd, django_assert_max_num_queries):
@@ -129,10 +122,17 @@ class TestModulePage:
             response = client.get(url)
         assert response.status_code == 200
 
+    @pytest.mark.xfail(
+        strict=True,
+        reason="a learner's first view of a module writes its progress and recounts the enrolment (~13 of the 25 "
+        "queries, savepoints included; courses.progress.record_view/evaluate_module), see benchmarks/README.md §7",
+    )
     def test_learner_viewing_records_progress(self, client, course, crowd, learner, django_assert_max_num_queries):
         module = course.get_children().specific()[7]
+        # Another reader has opened this module before (the page's route and chrome are cached), this learner not.
+        client.get(module.url)
         client.force_login(learner)
-        client.get(course.get_children().specific()[6].url)  # warm the caches on a neighbouring module
+        client.get(course.get_children().specific()[6].url)
         with django_assert_max_num_queries(MODULE_PAGE_MAX):
             response = client.get(module.url)
         assert response.status_code == 200
