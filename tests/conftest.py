@@ -4,6 +4,31 @@ from wagtail.models import Locale, Page, Site
 
 from tests.home.factories import HomePageFactory
 
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """Refuse a transactional test without serialized rollback, whatever order the tests run in.
+
+    A transactional test ends with a flush. Without serialized rollback the flush sends post_migrate, which
+    recreates content types, permissions and the staff groups (`lms.roles`) under new ids (PostgreSQL does not
+    reset its sequences); the next serialized-rollback test then reinserts the migrated rows under their old ids
+    and hits the unique names. With serialized rollback everywhere every flush leaves an empty database and every
+    transactional test starts by restoring the migrated rows.
+    """
+    unserialized = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        options = marker.kwargs if marker else {}
+        transactional = options.get("transaction") or TRANSACTIONAL_FIXTURES & set(item.fixturenames)
+        serialized = options.get("serialized_rollback") or "django_db_serialized_rollback" in item.fixturenames
+        if transactional and not serialized:
+            unserialized.append(item.nodeid)
+    if unserialized:
+        raise pytest.UsageError(
+            "transactional tests need serialized_rollback=True (see tests/conftest.py): " + ", ".join(unserialized)
+        )
+
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
