@@ -1,5 +1,5 @@
 from django import forms
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import County, SchoolLevel
@@ -7,6 +7,13 @@ from courses.models import TrainingSession
 
 from .choices import Availability, ExpertiseArea, Language
 from .models import CommunitySession, Expert
+
+
+def https_by_default(db_field, **kwargs):
+    """A model's form field, where a link typed without a scheme means https (Django 6's default, chosen now)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 def with_any(choices, label):
@@ -78,6 +85,7 @@ class CommunitySessionForm(forms.ModelForm):
 
     class Meta:
         model = CommunitySession
+        formfield_callback = https_by_default
         fields = [
             "title",
             "title_en",
@@ -131,6 +139,7 @@ class ExpertOptInForm(forms.ModelForm):
 
     class Meta:
         model = Expert
+        formfield_callback = https_by_default
         fields = [
             "name_zh",
             "name_en",

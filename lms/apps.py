@@ -28,7 +28,13 @@ class LmsConfig(AppConfig):
     verbose_name = "IE Academy"
 
     def ready(self):
+        from django.db import models
+        from wagtail.admin.forms.models import register_form_field_override
+
         from .roles import TRAINER_PAGE_TYPES
+
+        # In the admin's forms too, a link typed without a scheme means https (Django 6's default, chosen now).
+        register_form_field_override(models.URLField, override={"assume_scheme": "https"})
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="lms.sync_roles")
         for app_label, model_name in TRAINER_PAGE_TYPES:
