@@ -6,13 +6,15 @@ Usage (from the repository root; PostgreSQL running):
     … --teachers 50000        # a smaller data set (default 200,000 teachers, as in issue 8)
     … --explain               # EXPLAIN ANALYZE of the three slowest dashboard queries
     … --database lms_h2_bench # keep the data set in this database rather than ``test_<name>``
+    … --no-worker             # leave out the Excel exports as tasks (built by a `manage.py db_worker`)
 
 The data set is built once, by bulk inserts, in the test database ``test_<name>`` or the one ``--database``
 names (kept between runs, and topped up when a larger one is asked for): 20 courses of 8 modules, two enrolments
 per teacher (half of them completed), three module-progress rows per enrolment, one first H5P attempt per
 enrolment, one certificate per teacher across three programmes, 1,000 workshops and one attendance per teacher, over
 2025–2026. Each chart of the administrator's dashboard and each export (read to its last row) is then timed three
-times; the median is shown.
+times; the median is shown. Then each Excel export is asked for as in the admin and built by one `db_worker`:
+time from the request to "done", the worker's CPU time and its peak memory.
 """
 
 import argparse
@@ -207,6 +209,79 @@ def spread_dates():
         cursor.execute("ANALYZE")
 
 
+def peak_rss_mib(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def time_excel_tasks(requester, filters):
+    """Each Excel export as the admin asks for it: a ReportExport enqueued in the database queue and built by one
+    ``manage.py db_worker`` (production settings, a process of its own); time from the request to "done", the
+    worker's CPU time and its peak memory after each."""
+    import subprocess
+
+    from django.db import connection, transaction
+    from django.test.utils import override_settings
+
+    from reports.export_jobs import request_export
+    from reports.exports import EXPORTS
+    from reports.models import ReportExport
+
+    database = connection.settings_dict
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-secret-key-benchmark-only-secret-key"),
+        "MEDIA_ROOT": os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "benchmark-media")),
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/"
+        f"{database['NAME']}",
+    }
+    override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}).enable()
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2"],
+        cwd=BASE_DIR,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    clock_ticks = os.sysconf("SC_CLK_TCK")
+
+    def worker_cpu_seconds():
+        fields = Path(f"/proc/{worker.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / clock_ticks  # utime + stime
+
+    report(
+        "\n| Excel export as a task (one db_worker) | rows | request to done s | worker CPU s | worker peak RSS MiB |"
+    )
+    report("| --- | ---: | ---: | ---: | ---: |")
+    try:
+        time.sleep(3)  # the worker's start-up (Django, Wagtail) is not part of any export
+        for export in EXPORTS.values():
+            cpu_before = worker_cpu_seconds()
+            started = time.perf_counter()
+            with transaction.atomic():
+                job = request_export(requester, export, filters)
+            while job.status in (ReportExport.Status.QUEUED, ReportExport.Status.RUNNING):
+                if worker.poll() is not None:
+                    sys.exit("The db_worker stopped.")
+                time.sleep(0.2)
+                job.refresh_from_db()
+            seconds = time.perf_counter() - started
+            if job.status != ReportExport.Status.DONE:
+                sys.exit(f"The export {export.slug} failed: {job.error}")
+            report(
+                f"| {export.slug} | {job.row_count:,} | {seconds:.1f} | {worker_cpu_seconds() - cpu_before:.1f} | "
+                f"{peak_rss_mib(worker.pid):.0f} |"
+            )
+            (Path(environment["MEDIA_ROOT"]) / job.file.name).unlink()
+    finally:
+        worker.terminate()
+        worker.wait()
+
+
 def median_seconds(function, runs=3):
     timings = []
     for _run in range(runs):
@@ -221,6 +296,7 @@ def main():
     parser.add_argument("--teachers", type=int, default=200_000)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--database", help="the database that keeps the data set (default: test_<name>)")
+    parser.add_argument("--no-worker", action="store_true", help="leave out the Excel exports run by a db_worker")
     arguments = parser.parse_args()
     setup_django(arguments.database)
     from django.db import connection
@@ -264,6 +340,8 @@ def main():
             rows = sum(1 for _row in export.rows(scope, filters))
         seconds = median_seconds(lambda e=export: sum(1 for _row in e.rows(scope, filters)))
         report(f"| export {export.slug} ({rows:,} rows) | {len(queries)} | {seconds:.2f} |")
+    if not arguments.no_worker:
+        time_excel_tasks(administrator, filters)
     if arguments.explain:
         for _seconds, sql in sorted(slowest, reverse=True)[:3]:
             with connection.cursor() as cursor:
