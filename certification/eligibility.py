@@ -30,6 +30,7 @@ from django.db.models import (
     UUIDField,
     Value,
 )
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -118,10 +119,11 @@ FACT_COLUMNS = {
 
 def _fact_rows(queryset, fact, user_ids, **paths):
     columns = {
-        # Wrapped in their declared type: the first query's columns decide how every row is converted.
+        # In their declared type: PostgreSQL matches the queries' column types left to right (an untyped NULL is
+        # text), and the first query's columns decide how every row is converted.
         f"fact_{name}": ExpressionWrapper(F(paths[name]), output_field=output)
         if name in paths
-        else Value(None, output_field=output)
+        else Cast(Value(None), output_field=output)
         for name, output in FACT_COLUMNS.items()
     }
     columns = {"fact": Value(fact, output_field=CharField()), **columns}
