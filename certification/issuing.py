@@ -14,6 +14,8 @@ A pending certificate already holds its serial: its number is never handed out t
 """
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -32,6 +34,7 @@ from home.models import OrganisationSettings
 from .codes import format_serial, format_verification_code, new_public_id, new_verification_code
 from .eligibility import TeacherRecord
 from .models import ApprovalRequest, Certificate, CertificationProgramme, SerialCounter
+from .notifications import send_certificate_issued
 from .rendering import render_certificate_pdf
 from .signing import sign_certificate_pdf
 from .snapshot import CertificateSnapshot
@@ -50,20 +53,31 @@ def _next_serial(year: int) -> str:
     return format_serial(year, counter.last_number)
 
 
-def _course_titles(programme: CertificationProgramme) -> list[list[str]]:
-    """[zh, en] titles of the programme's required courses, the English one from the page's translation."""
-    courses = list(programme.required_courses.all())
-    english = (
-        {
-            page.translation_key: page.title
-            for page in type(courses[0]).objects.filter(
-                translation_key__in=[course.translation_key for course in courses], locale__language_code="en"
-            )
-        }
-        if courses
-        else {}
-    )
-    return [[course.title, english.get(course.translation_key, course.title)] for course in courses]
+@dataclass(frozen=True)
+class ProgrammeFacts:
+    """What every certificate of a programme repeats; a bulk task reads it once for all its certificates."""
+
+    required_keys: frozenset[str]
+    course_titles: list[list[str]]
+
+    @classmethod
+    def load(cls, programme: CertificationProgramme) -> "ProgrammeFacts":
+        courses = list(programme.required_courses.all())
+        # [zh, en] titles of the required courses, the English one from the page's translation.
+        english = (
+            {
+                page.translation_key: page.title
+                for page in type(courses[0]).objects.filter(
+                    translation_key__in=[course.translation_key for course in courses], locale__language_code="en"
+                )
+            }
+            if courses
+            else {}
+        )
+        return cls(
+            required_keys=frozenset(str(course.translation_key) for course in courses),
+            course_titles=[[course.title, english.get(course.translation_key, course.title)] for course in courses],
+        )
 
 
 def issue_certificate(
@@ -74,17 +88,23 @@ def issue_certificate(
     by=None,
     supersedes: Certificate | None = None,
     today: date | None = None,
+    facts: ProgrammeFacts | None = None,
+    profile: TeacherProfile | None = None,
+    record: TeacherRecord | None = None,
+    render_later: bool = True,
 ) -> Certificate:
     """Give ``user`` a certificate of ``programme`` (pending until its PDF is signed), or return the current one.
 
     ``supersedes`` is the certificate a reissue or renewal replaces; it stays on record, no longer current.
+    ``facts``, ``profile`` and ``record`` are read here unless a caller that issues many certificates read them
+    for all at once. ``render_later=False`` leaves rendering to the caller, which completes the certificate itself.
     Raises :class:`IssuingRefused` when the teacher's profile has no name to print.
     """
-    profile = TeacherProfile.for_user(user)
+    profile = profile or TeacherProfile.for_user(user)
     if not (profile.name_zh or profile.name_en):
         raise IssuingRefused(_("%(email)s has no name in their profile to print.") % {"email": user.email})
-    record = TeacherRecord.load(user)
-    required_keys = {str(course.translation_key) for course in programme.required_courses.all()}
+    record = record or TeacherRecord.load(user)
+    facts = facts or ProgrammeFacts.load(programme)
     issued_on = today or timezone.localdate()
     with transaction.atomic():
         serial = _next_serial(issued_on.year)
@@ -112,8 +132,8 @@ def issue_certificate(
             programme_name_zh=programme.name_zh,
             programme_name_en=programme.name_en,
             hours=record.hours,
-            score=record.score_for(required_keys) if programme.minimum_score is not None else None,
-            courses=_course_titles(programme),
+            score=record.score_for(facts.required_keys) if programme.minimum_score is not None else None,
+            courses=facts.course_titles,
             issued_on=issued_on,
             valid_until=programme.valid_until(issued_on),
             supersedes=supersedes,
@@ -125,7 +145,8 @@ def issue_certificate(
         log(certificate, "certification.issue", user=by, data={"serial": serial, "origin": origin})
         if supersedes is not None:
             log(supersedes, "certification.supersede", user=by, data={"by": serial})
-        transaction.on_commit(lambda: _enqueue_rendering(certificate.pk))
+        if render_later:
+            transaction.on_commit(lambda: _enqueue_rendering(certificate.pk))
     return certificate
 
 
@@ -199,15 +220,31 @@ def certificate_file_name(certificate: Certificate) -> str:
     return f"certificates/{certificate.issued_on.year}/{certificate.serial}-{certificate.public_id}.pdf"
 
 
-def complete_certificate(certificate_id: int) -> Certificate:
-    """Render, sign and store the PDF of a pending certificate and mark it issued; a no-op once it is issued."""
+def complete_certificate(
+    certificate_id: int,
+    *,
+    organisation_settings: OrganisationSettings | None = None,
+    then: Callable[[Certificate], None] | None = None,
+) -> Certificate:
+    """Render, sign and store the PDF of a pending certificate and mark it issued; a no-op once it is issued.
+
+    ``then(certificate)`` runs in the same transaction once the certificate is issued, or was already (a bulk item
+    records it), so the two rows are written together or not at all.
+    """
     stored = None
     try:
         with transaction.atomic():
-            certificate = Certificate.objects.select_for_update().select_related("programme").get(pk=certificate_id)
+            certificate = (
+                Certificate.objects.select_for_update(of=("self",))
+                .select_related("programme", "user")
+                .get(pk=certificate_id)
+            )
             if certificate.status != Certificate.Status.PENDING:
+                if then is not None:
+                    then(certificate)
                 return certificate
-            signed = sign_certificate_pdf(render_certificate_pdf(certificate_snapshot(certificate)))
+            snapshot = certificate_snapshot(certificate, organisation_settings)
+            signed = sign_certificate_pdf(render_certificate_pdf(snapshot))
             name = certificate_file_name(certificate)
             # A previous attempt that died between storing and committing left this exact name behind.
             if default_storage.exists(name):
@@ -220,7 +257,9 @@ def complete_certificate(certificate_id: int) -> Certificate:
             certificate.signed_at = timezone.now()
             certificate.save()
             log(certificate, "certification.sign", data={"sha256": signed.sha256, "pades": signed.pades_level})
-            transaction.on_commit(lambda: _notify_issued(certificate.pk))
+            if then is not None:
+                then(certificate)
+            transaction.on_commit(lambda: send_certificate_issued(certificate))
     except BaseException:
         if stored is not None:
             default_storage.delete(stored)
@@ -228,17 +267,17 @@ def complete_certificate(certificate_id: int) -> Certificate:
     return certificate
 
 
-def _notify_issued(certificate_id: int) -> None:
-    from .notifications import send_certificate_issued
+def issue_and_complete(user, programme, *, organisation_settings=None, then=None, **kwargs) -> Certificate:
+    """Issue and, in this process, render and sign at once (bulk tasks, demo content, commands).
 
-    send_certificate_issued(Certificate.objects.select_related("user").get(pk=certificate_id))
-
-
-def issue_and_complete(user, programme, **kwargs) -> Certificate:
-    """Issue and, in this process, render and sign at once (bulk tasks, demo content, commands)."""
-    certificate = issue_certificate(user, programme, **kwargs)
+    ``then(certificate)`` runs in the transaction that marks the certificate issued, or at once when the teacher
+    already held it.
+    """
+    certificate = issue_certificate(user, programme, render_later=False, **kwargs)
     if certificate.status == Certificate.Status.PENDING:
-        certificate = complete_certificate(certificate.pk)
+        return complete_certificate(certificate.pk, organisation_settings=organisation_settings, then=then)
+    if then is not None:
+        then(certificate)
     return certificate
 
 

@@ -4,8 +4,6 @@ with workers in production). Tasks take ids, never model instances, and are safe
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
-from .models import BulkIssueItem
-
 
 @task()
 def render_and_sign_certificate(certificate_id: int) -> str:
@@ -23,10 +21,10 @@ def reevaluate_teacher(user_id: int) -> list[str]:
 
 
 @task()
-def issue_bulk_item(item_id: int) -> str:
-    from .bulk import issue_item
+def issue_bulk_items(item_ids: list[int]) -> dict[str, int]:
+    from .bulk import issue_items
 
-    return issue_item(BulkIssueItem.objects.select_related("batch__programme", "user").get(pk=item_id))
+    return issue_items(item_ids)
 
 
 @task()
