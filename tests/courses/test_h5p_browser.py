@@ -1,11 +1,14 @@
 """Our IEA.Quiz package really plays in h5p-standalone under a strict CSP: answers become xAPI statements, and
 the learner's state is saved and restored (Debian's Chromium through Playwright)."""
 
+import uuid
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
 from courses.h5p.demo import build_quiz_package
 from courses.h5p.demo.quizzes import EXCHANGE_QUIZ
@@ -105,6 +108,51 @@ def test_quiz_plays_reports_and_resumes(page, browser_context, live_server, quiz
     assert (attempt.raw_score, attempt.max_score, attempt.flagged) == (2, 3, False)
     assert not [problem for problem in problems if "Content Security Policy" in problem or "Refused" in problem]
     assert not [problem for problem in problems if "H5P" in problem or "TypeError" in problem]
+
+
+@pytest.mark.parametrize("id_source", ["randomUUID", "getRandomValues"])
+def test_statements_carry_the_players_ids_and_a_lost_answer_is_retried_with_the_same_id(
+    page,  # noqa: F811
+    browser_context,  # noqa: F811
+    live_server,
+    quiz_module,
+    id_source,
+):
+    """The player names each statement; the answer to the first post is lost on the way back (the server stored
+    it), so the player posts it again with the same id and the server answers a duplicate: stored once."""
+    module, package, learner = quiz_module
+    sign_in(browser_context, live_server, learner)
+    if id_source == "getRandomValues":
+        # As on a page served over plain http from another host than localhost: no secure context, no randomUUID.
+        browser_context.add_init_script("delete Crypto.prototype.randomUUID;")
+    posted, answers = [], []
+
+    def lose_the_first_answer(route):
+        posted.append(route.request.post_data_json["statement"]["id"])
+        if len(posted) == 1:
+            route.fetch()
+            route.fulfill(status=503, body="")
+        else:
+            route.continue_()
+
+    page.route(f"**{reverse('courses:xapi')}", lose_the_first_answer)
+    page.on("response", lambda response: "/xapi/" in response.url and answers.append(response))
+    open_with_strict_csp(page, module.url, package)
+    assert page.evaluate("typeof crypto.randomUUID") == ("function" if id_source == "randomUUID" else "undefined")
+    question = page.frame_locator("iframe.h5p-iframe").locator("fieldset", has_text="經費由誰共同籌集")
+    question.get_by_label("教育部與主管教育行政機關").check()
+    question.get_by_role("button", name="檢查答案 Check").click()
+
+    stored = XAPIStatement.objects.filter(user=learner)
+    wait_until(lambda: stored.filter(verb__endswith="answered").exists() and len(answers) == len(posted), page=page)
+    assert posted[0] == posted[1]
+    assert answers[0].status == 503
+    assert (answers[1].status, answers[1].json()) == (200, {"stored": False, "duplicate": True})
+    assert all(uuid.UUID(statement_id).version == 4 for statement_id in posted)
+    assert len(set(posted)) == len(posted) - 1 >= 2
+    assert sorted(str(statement_id) for statement_id in stored.values_list("statement_id", flat=True)) == sorted(
+        set(posted)
+    )
 
 
 @pytest.mark.parametrize(

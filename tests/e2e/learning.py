@@ -66,12 +66,17 @@ def demo_quiz_questions():
 CHECK_BUTTON = L10N_ZH_HANT["check"]
 
 
-def wait_until(condition, seconds=20):
-    """The browser reports to the server in the background: wait for what it wrote."""
+def wait_until(condition, seconds=20, page=None):
+    """The browser reports to the server in the background: wait for what it wrote.
+
+    Given the page, it waits through Playwright, which meanwhile runs the page's route and event handlers."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         result = condition()
         if result:
             return result
-        time.sleep(0.25)
+        if page is None:
+            time.sleep(0.25)
+        else:
+            page.wait_for_timeout(250)
     raise AssertionError(f"still false after {seconds} s: {condition.__doc__ or condition}")

@@ -4,7 +4,9 @@
  *
  * Statements go one at a time, in the order H5P emits them (a question's "answered" must be stored before
  * the set's "completed"), as JSON {module_id, package_id, statement} with the CSRF token in X-CSRFToken.
- * A 429 or a network/server error is retried with back-off, so a burst loses nothing. "interacted"
+ * A 429 or a network/server error is retried with back-off, so a burst loses nothing; each statement is given
+ * an id before its first post and keeps it through the retries, so a post whose answer was lost is stored once
+ * (the server answers a known id as a duplicate). "interacted"
  * statements (every click) are not sent: progress never depends on them.
  * Resume state: the last saved state comes with the page (data-saved-state); H5P saves through its own
  * contentUserData protocol to data-user-data-url, and the frame script h5p-frame-csrf.js adds the CSRF
@@ -47,6 +49,22 @@
     return new Promise(function (resolve) {
       window.setTimeout(resolve, milliseconds);
     });
+  }
+
+  function statementId() {
+    if (typeof window.crypto.randomUUID === 'function') {
+      return window.crypto.randomUUID();
+    }
+    // randomUUID exists only in a secure context (https, localhost); getRandomValues everywhere.
+    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // the RFC 4122 variant
+    var hex = Array.prototype.map
+      .call(bytes, function (byte) {
+        return (byte + 0x100).toString(16).slice(1);
+      })
+      .join('');
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-');
   }
 
   function sendOne(item, attempt) {
@@ -120,7 +138,9 @@
       if (!el || !el.dataset.xapiUrl) {
         return;
       }
-      queue.push({ element: el, statement: JSON.parse(JSON.stringify(statement)) });
+      var copy = JSON.parse(JSON.stringify(statement));
+      copy.id = copy.id || statementId();
+      queue.push({ element: el, statement: copy });
       drain();
     });
   }
