@@ -47,7 +47,7 @@ def setup_django(database=None):
         sys.exit("Set DATABASE_URL to a PostgreSQL database: the figures are for the production database.")
     if database:
         connection.settings_dict["TEST"]["NAME"] = database
-    connection.creation.create_test_db(verbosity=0, keepdb=True)
+    connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
 
 
 def build_site():

@@ -211,6 +211,10 @@ def test_excel_is_asked_for_with_a_post_not_a_link(client, world):
     client.force_login(world.administrator)
     response = client.get(reverse("reports:export", args=["hours-per-teacher", "xlsx"]), FIRST_QUARTER)
     assert response.status_code == 405
+    assert client.post(reverse("reports:export", args=["passwords", "xlsx"])).status_code == 404
+    assert client.post(reverse("reports:export", args=["hours-per-teacher", "ods"])).status_code == 404
+    client.force_login(world.t1)
+    assert ask(client, world.t1).status_code == 302  # a teacher is sent away by the admin
     assert not ReportExport.objects.exists()
 
 
