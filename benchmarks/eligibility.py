@@ -89,7 +89,9 @@ def everyone(arguments):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--teachers", type=int, default=500, help="teachers timed one by one")
-    parser.add_argument("--limit", type=int, default=0, help="re-evaluate only this many teachers (0: everyone)")
+    parser.add_argument(
+        "--limit", type=int, default=0, help="stop after the chunk that reaches this many teachers (0: everyone)"
+    )
     parser.add_argument("--chunk-size", type=int, default=2000, help="teachers read per query when re-evaluating")
     parser.add_argument("--act", action="store_true", help="issue and queue too, in a transaction rolled back")
     parser.add_argument("--profile", action="store_true", help="pyinstrument over the one-teacher loop")

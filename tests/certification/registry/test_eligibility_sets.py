@@ -193,6 +193,8 @@ def test_reevaluating_everyone_counts_and_acts_by_chunks(courses, django_capture
     }
     assert (sum(chunk.issued for chunk in chunks), sum(chunk.queued for chunk in chunks)) == (2, 1)
     assert set(Certificate.objects.values_list("user_id", flat=True)) == {teachers[1].pk, teachers[3].pk}
+    held = evaluate_all(teachers[1])[0].certificate
+    assert held.serial == Certificate.objects.get(user=teachers[1]).serial and held.is_valid(timezone.localdate())
     again = list(reevaluate_everyone(chunk_size=2))
     assert sum(chunk.issued for chunk in again) == 0  # held now: nothing issued twice
 
