@@ -12,8 +12,14 @@ MENU_CACHE_SECONDS = 60 * 15
 GENERATION_KEY = "main-menu:generation"
 
 
-def menu_generation():
-    return cache.get_or_set(GENERATION_KEY, 1, None)
+def menu_generation(request=None):
+    """The current generation; with ``request``, read once for that request (each read is a cache round trip)."""
+    generation = getattr(request, "_site_cache_generation", None)
+    if generation is None:
+        generation = cache.get_or_set(GENERATION_KEY, 1, None)
+        if request is not None:
+            request._site_cache_generation = generation
+    return generation
 
 
 def start_new_menu_generation(**kwargs):

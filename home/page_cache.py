@@ -31,7 +31,12 @@ def page_cache_key(request, name):
     if len(get_messages(request)):
         return None
     digest = hashlib.blake2b(f"{request.get_host()}|{name}".encode(), digest_size=16).hexdigest()
-    return f"anonymous-page:{menu_generation()}:{get_language()}:{digest}"
+    return f"anonymous-page:{menu_generation(request)}:{get_language()}:{digest}"
+
+
+def anonymous_page_key(request):
+    """The key of a Wagtail page kept whole for anonymous readers: its URL (the language prefix included)."""
+    return page_cache_key(request, f"page:{request.path}")
 
 
 def cached_page(key):

@@ -14,11 +14,12 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
 from .menu import MENU_CACHE_SECONDS, menu_generation
+from .page_cache import anonymous_page_key, cached_page
 
 
 def cached_site(request):
     """The site serving ``request``, as Wagtail finds it, kept per host and port."""
-    key = f"site-for-host:{menu_generation()}:{_digest(request.get_host())}"
+    key = f"site-for-host:{menu_generation(request)}:{_digest(request.get_host())}"
     site = cache.get(key)
     if site is None:
         site = Site.find_for_request(request)
@@ -34,7 +35,7 @@ def cached_route(request, path):
     if site is None:
         return None
     request._wagtail_site = site
-    key = f"page-route:{menu_generation()}:{site.pk}:{get_language()}:{_digest(path)}"
+    key = f"page-route:{menu_generation(request)}:{site.pk}:{get_language()}:{_digest(path)}"
     entry = cache.get(key)
     if entry is not None:
         content_type_id, page_id = entry
@@ -85,6 +86,11 @@ class CachedPageRoutingMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if view_func is self.serve and request.method in ("GET", "HEAD"):
+            # A page kept whole for anonymous readers (home.page_cache) is answered before any routing; a change
+            # to any page, view restriction or site retires it, so Wagtail's serve hooks would change nothing.
+            response = cached_page(anonymous_page_key(request))
+            if response is not None:
+                return response
             path = view_kwargs.get("path", view_args[0] if view_args else "")
             request._wagtail_route_for_request = cached_route(request, path)
         return None

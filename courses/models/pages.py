@@ -17,7 +17,7 @@ from wagtail.search import index
 
 from accounts.access import has_staff_access
 from home.blocks import RICH_TEXT_FEATURES
-from home.page_cache import cached_page, page_cache_key, store_page
+from home.page_cache import anonymous_page_key, store_page
 from home.routing import CachedViewRestrictionsMixin
 
 from ..blocks import ModuleStreamBlock
@@ -160,12 +160,10 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         return not (self.enrolment_closes and now >= self.enrolment_closes)
 
     def serve(self, request, *args, **kwargs):
-        # Anonymous visitors all see the same course page: it is kept whole until anything it shows changes.
-        key = page_cache_key(request, f"course-page:{self.pk}")
-        response = cached_page(key)
-        if response is None:
-            response = super().serve(request, *args, **kwargs)
-            store_page(key, request, response)
+        # Anonymous visitors all see the same course page: it is kept whole until anything it shows changes, and
+        # answered from the cache before routing (home.routing.CachedPageRoutingMiddleware).
+        response = super().serve(request, *args, **kwargs)
+        store_page(anonymous_page_key(request), request, response)
         return response
 
     def get_context(self, request, *args, **kwargs):

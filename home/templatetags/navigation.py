@@ -24,7 +24,7 @@ def language_links(context):
     if isinstance(page, Page) and page.pk:
         # A page's translations change only when a page is published, unpublished, moved, saved or deleted, each
         # of which starts a new generation; the host is in the key because a page's URL depends on its site.
-        key = f"language-links:{menu_generation()}:{request.get_host()}:{page.pk}:{current}"
+        key = f"language-links:{menu_generation(request)}:{request.get_host()}:{page.pk}:{current}"
         page_urls = cache.get(key)
         if page_urls is None:
             page_urls = {code: _translated_page_url(page, code, request) for code, _name in settings.LANGUAGES}
@@ -61,7 +61,7 @@ def main_menu(context):
     site = Site.find_for_request(request)
     if site is None:
         return {"home_url": "/", "items": []}
-    key = f"main-menu:{menu_generation()}:{site.pk}:{get_language()}"
+    key = f"main-menu:{menu_generation(request)}:{site.pk}:{get_language()}"
     menu = cache.get(key)
     if menu is None:
         menu = _build_menu(site, request)
@@ -87,7 +87,7 @@ def breadcrumb_trail(context, page):
     """The titles and URLs of ``page``'s ancestors below the tree's root, cached per page like the menu."""
     request = context["request"]
     # A new page in preview has no id yet: its trail is not cached.
-    key = f"breadcrumbs:{menu_generation()}:{request.get_host()}:{page.pk}" if page.pk else None
+    key = f"breadcrumbs:{menu_generation(request)}:{request.get_host()}:{page.pk}" if page.pk else None
     trail = cache.get(key) if key else None
     if trail is None:
         trail = [
