@@ -1,9 +1,14 @@
 """Searching and filtering the expert directory, in both languages and on any database."""
 
+import hashlib
+import json
 import re
+import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone, translation
 from wagtail.images import get_image_model
@@ -17,6 +22,9 @@ EXPERTS_PER_PAGE = 12
 PHOTO_FILTER = "fill-160x160"
 # Search hits beyond this many are not ranked; the directory is a few hundred entries at most.
 MAX_SEARCH_HITS = 500
+DIRECTORY_TOKEN = "community:directory-token"
+TOKEN_SECONDS = 7 * 24 * 3600
+RESULTS_SECONDS = 10 * 60
 # Programmes whose valid certificate lets a teacher opt in to the directory.
 QUALIFYING_PROGRAMME_SLUGS = ["advanced"]
 TEXT_FIELDS = [
@@ -114,16 +122,50 @@ def expert_directory_url(request, expert=None):
     return directory.expert_url(expert, request) if expert else directory.get_url(request)
 
 
+def _token():
+    return cache.get_or_set(DIRECTORY_TOKEN, lambda: uuid.uuid4().hex, TOKEN_SECONDS)
+
+
+def _replace_token():
+    cache.set(DIRECTORY_TOKEN, uuid.uuid4().hex, TOKEN_SECONDS)
+
+
+def directory_changed(**kwargs):
+    """Forget every cached search, now and when the current transaction commits (a search reading between the
+    two would otherwise keep the old answer under the new token)."""
+    _replace_token()
+    transaction.on_commit(_replace_token)
+
+
+def matching_ids(form) -> list[int]:
+    """The ids of the listed experts the form's search and filters find, in the order shown.
+
+    Cached per search and filters (not per language: the order and the matches are the same in both) until an
+    expert is saved or deleted; each page then loads only its twelve experts, and the count is the list's length.
+    """
+    criteria = {name: form.cleaned_data[name] for name in form.fields} if form.is_valid() else {}
+    digest = hashlib.sha256(json.dumps(criteria, sort_keys=True).encode()).hexdigest()
+    key = f"community:directory-ids:{_token()}:{digest}"
+    ids = cache.get(key)
+    if ids is None:
+        experts = Expert.objects.listed().order_by("name_en")
+        if criteria:
+            experts = form.filter(experts)
+        ids = list(experts.values_list("pk", flat=True))
+        cache.set(key, ids, RESULTS_SECONDS)
+    return ids
+
+
 def directory_context(page, request):
     from .forms import ExpertFilterForm
 
     form = ExpertFilterForm(request.GET or None)
-    experts = Expert.objects.listed().order_by("name_en")
-    if form.is_valid():
-        experts = form.filter(experts)
+    page_obj = Paginator(matching_ids(form), EXPERTS_PER_PAGE).get_page(request.GET.get("page"))
     photos = get_image_model().objects.prefetch_renditions(PHOTO_FILTER)
-    experts = experts.prefetch_related(Prefetch("photo", queryset=photos))
-    page_obj = Paginator(experts, EXPERTS_PER_PAGE).get_page(request.GET.get("page"))
+    experts = Expert.objects.listed().filter(pk__in=page_obj.object_list)
+    by_id = {expert.pk: expert for expert in experts.prefetch_related(Prefetch("photo", queryset=photos))}
+    # In the cached order; an expert unlisted since is left out until the token's replacement reaches this page.
+    page_obj.object_list = [by_id[pk] for pk in page_obj.object_list if pk in by_id]
     certificates = certificates_by_user([expert.user_id for expert in page_obj])
     for expert in page_obj:
         expert.valid_certificates = certificates.get(expert.user_id, [])

@@ -357,3 +357,52 @@ class TestContactRequests:
         ContactRequest.objects.update(created_at=timezone.now() - timezone.timedelta(hours=25))
         self.contact(client, expert)
         assert len(mail.outbox) == REQUESTS_PER_DAY + 1
+
+
+class TestCachedSearch:
+    """A search's matches are cached until an expert changes; what each card shows is read live."""
+
+    def test_an_expert_edited_after_a_search_is_found_or_dropped_at_once(self, client, expert_index):
+        ExpertFactory(name_en="Amy Chen", bio_en="Sister-school exchange with Japan")
+        later = ExpertFactory(name_en="Ben Wu", bio_en="Curriculum design")
+        assert names(directory(client, expert_index, q="Japan")) == {"Amy Chen"}
+        later.bio_en = "Study tours to Japan"
+        later.save()
+        assert names(directory(client, expert_index, q="Japan")) == {"Amy Chen", "Ben Wu"}
+        later.is_listed = False
+        later.save()
+        response = directory(client, expert_index, q="Japan")
+        assert names(response) == {"Amy Chen"} and response.context["page_obj"].paginator.count == 1
+        Expert.objects.filter(name_en="Amy Chen").delete()
+        assert names(directory(client, expert_index, q="Japan")) == set()
+
+    def test_searches_and_filters_are_cached_apart(self, client, expert_index):
+        ExpertFactory(name_en="Amy Chen", bio_en="Japan", languages=["en"])
+        ExpertFactory(name_en="Ben Wu", bio_en="Japan", languages=["ja"])
+        assert names(directory(client, expert_index, q="Japan")) == {"Amy Chen", "Ben Wu"}
+        assert names(directory(client, expert_index, q="Japan", language="en")) == {"Amy Chen"}
+        assert names(directory(client, expert_index, q="Japan", language="ja")) == {"Ben Wu"}
+        assert names(directory(client, expert_index, q="Japan", language="en")) == {"Amy Chen"}
+
+    def test_a_revoked_badge_disappears_although_the_search_is_cached(self, client, expert_index, verification_pages):
+        user = TeacherProfileFactory().user
+        certificate = issue(user)
+        ExpertFactory(name_en="Amy Chen", user=user)
+        assert certificate.verify_path in directory(client, expert_index, q="Amy").content.decode()
+        Certificate.objects.filter(pk=certificate.pk).update(
+            status=Certificate.Status.REVOKED, revoked_at=timezone.now()
+        )
+        assert certificate.verify_path not in directory(client, expert_index, q="Amy").content.decode()
+
+    def test_a_warm_search_costs_fewer_queries(self, client, expert_index):
+        for number in range(14):
+            ExpertFactory(name_en=f"Expert {number:02d}", bio_en="Sister-school exchange")
+        directory(client, expert_index)  # the site and its settings are cached
+        with CaptureQueriesContext(connection) as cold:
+            first = client.get(expert_index.url, {"q": "Sister", "page": 1})
+        with CaptureQueriesContext(connection) as warm:
+            response = client.get(expert_index.url, {"q": "Sister", "page": 2})
+        assert len(names(response)) == 2 and not names(response) & names(first)
+        assert response.context["page_obj"].paginator.count == 14
+        assert not any("COUNT(" in query["sql"] for query in warm.captured_queries)
+        assert len(warm) < len(cold)
