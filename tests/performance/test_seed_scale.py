@@ -7,6 +7,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection
+from django.db.models import F
 from django.urls import reverse
 from wagtail.models import Locale, Page, ReferenceIndex
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
@@ -59,6 +60,8 @@ def test_counts_at_a_thousandth(seeded):
     assert len(serials) == 300
     counter = SerialCounter.objects.get()
     assert max(int(serial.rsplit("-", 1)[1]) for serial in serials) == counter.last_number
+    # A certificate carries its holder's name as the profile gives it.
+    assert not Certificate.objects.exclude(holder_name_zh=F("user__teacher_profile__name_zh")).exists()
 
 
 def test_a_second_seed_is_refused(seeded):
