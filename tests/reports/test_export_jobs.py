@@ -149,6 +149,14 @@ def test_an_unknown_or_missing_export_id_is_harmless(world):
     assert build_export(987654) == "missing"
 
 
+def test_an_export_another_worker_is_building_is_left_alone(world):
+    job = queued(world.administrator)
+    ReportExport.objects.filter(pk=job.pk).update(status=ReportExport.Status.RUNNING)
+    assert build_export(job.pk) == "running"
+    job.refresh_from_db()
+    assert not job.file and job.started_at is None and job.row_count is None
+
+
 def test_nobody_downloads_someone_elses_export(client, world):
     ask(client, world.administrator)
     job = ReportExport.objects.get()
