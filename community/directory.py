@@ -77,6 +77,9 @@ def search_experts(experts, query):
         substring |= Q(**{f"{field}__icontains": query})
     for code in codes_matching(ExpertiseArea, query):
         substring |= Q(expertise__contains=f",{code},")
+    if not ranked_ids:
+        # A constant rank would be ORDER BY 0 once only ids are selected, which PostgreSQL reads as a column number.
+        return experts.filter(substring).order_by("name_en")
     rank = Case(
         *[When(pk=pk, then=Value(position)) for position, pk in enumerate(ranked_ids)],
         default=Value(len(ranked_ids)),

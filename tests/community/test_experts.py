@@ -406,3 +406,9 @@ class TestCachedSearch:
         assert response.context["page_obj"].paginator.count == 14
         assert not any("COUNT(" in query["sql"] for query in warm.captured_queries)
         assert len(warm) < len(cold)
+
+    def test_searches_without_full_text_hits(self, client, expert_index):
+        # Chinese is one token to the full-text index: 「姊妹」 is found by substring only, 「無此人」 not at all.
+        ExpertFactory(name_en="Amy Chen", bio_zh="推動姊妹校交流十年")
+        assert names(directory(client, expert_index, q="姊妹")) == {"Amy Chen"}
+        assert names(directory(client, expert_index, q="無此人")) == set()
