@@ -138,7 +138,8 @@ def without_indexes(model):
     An index built once over the loaded rows is much cheaper than one updated row by row, and a foreign key added
     back is checked in one join, where Django's ``DEFERRABLE INITIALLY DEFERRED`` keys queue one check per COPYed
     row until COMMIT. All of it happens inside the seeding transaction: a failure rolls the drops back too, and a
-    duplicate or a dangling id fails the rebuild exactly as it would have failed the insert.
+    duplicate or a dangling id fails the rebuild exactly as it would have failed the insert. The drops lock the
+    tables until COMMIT, which is why the command is meant for a database nobody else is using meanwhile.
     """
     table = model._meta.db_table
     quote = connection.ops.quote_name
