@@ -29,6 +29,34 @@ def start_new_menu_generation(**kwargs):
         cache.set(GENERATION_KEY, 2, None)
 
 
+ADMIN_ACCESS_GENERATION_KEY = "admin-access:generation"
+
+
+def has_admin_access(user):
+    """Whether ``user`` may open Wagtail's admin (and so sees its user bar), kept per user between requests.
+
+    Asking costs two queries (the user's and their groups' permissions) on every page a signed-in reader opens;
+    a change to any account's groups or permissions, any group's permissions, or an account itself (other than a
+    sign-in) starts a new generation of the answers.
+    """
+    generation = cache.get_or_set(ADMIN_ACCESS_GENERATION_KEY, 1, None)
+    key = f"may-use-admin:{generation}:{user.pk}"
+    allowed = cache.get(key)
+    if allowed is None:
+        allowed = user.has_perm("wagtailadmin.access_admin")
+        cache.set(key, allowed, MENU_CACHE_SECONDS)
+    return allowed
+
+
+def start_new_admin_access_generation(sender=None, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    try:
+        cache.incr(ADMIN_ACCESS_GENERATION_KEY)
+    except ValueError:
+        cache.set(ADMIN_ACCESS_GENERATION_KEY, 2, None)
+
+
 def start_new_generation_on_page_save(sender, instance, **kwargs):
     """A page saved outside publishing (an alias made for a translation, a scripted edit) may be live already."""
     from wagtail.models import Page
@@ -75,6 +103,16 @@ def connect_menu_signals():
         post_delete.connect(start_new_menu_generation, sender=model, dispatch_uid=f"menu-{model.__name__}-deleted")
     for model in (Site, Locale, PageViewRestriction):
         post_save.connect(start_new_menu_generation, sender=model, dispatch_uid=f"menu-{model.__name__}-saved")
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed
+
+    for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(start_new_admin_access_generation, sender=through, dispatch_uid=f"admin-access-{through}")
+    for model in (User, Group, Permission):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                start_new_admin_access_generation, sender=model, dispatch_uid=f"admin-access-{model.__name__}-{signal}"
+            )
     for model in (User, TeacherProfile):
         post_save.connect(start_new_generation_if_trainer, sender=model, dispatch_uid=f"menu-trainer-{model.__name__}")
     post_save.connect(

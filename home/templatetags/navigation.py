@@ -3,9 +3,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Locale, Page, Site
 
-from ..menu import MENU_CACHE_SECONDS, menu_generation
+from ..menu import MENU_CACHE_SECONDS, has_admin_access, menu_generation
 
 register = template.Library()
 
@@ -97,3 +98,12 @@ def breadcrumb_trail(context, page):
         if key:
             cache.set(key, trail, MENU_CACHE_SECONDS)
     return trail
+
+
+@register.simple_tag(takes_context=True)
+def site_userbar(context):
+    """Wagtail's user bar, asked for only when the reader may use the admin (known from the cache)."""
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not user.is_authenticated or not has_admin_access(user):
+        return ""
+    return wagtailuserbar(context)

@@ -138,3 +138,20 @@ def test_messages_and_query_strings_are_never_answered_from_the_cache(client, co
 def test_unknown_paths_are_not_cached(client, course):
     for _attempt in range(2):
         assert client.get(course.url + "no-such-page/").status_code == 404
+
+
+def test_user_bar_follows_admin_access_without_asking_on_every_page(client, course):
+    from django.contrib.auth.models import Group, Permission
+
+    editors = Group.objects.create(name="課程編輯")
+    editors.permissions.add(Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"))
+    learner = UserFactory()
+    client.force_login(learner)
+    assert "wagtail-userbar" not in get(client, course.url)
+    with CaptureQueriesContext(connection) as context:
+        get(client, course.url)
+    assert not [query for query in context.captured_queries if "auth_permission" in query["sql"]]
+    learner.groups.add(editors)
+    assert "wagtail-userbar" in get(client, course.url)
+    learner.groups.remove(editors)
+    assert "wagtail-userbar" not in get(client, course.url)
