@@ -77,10 +77,7 @@ def everyone(arguments):
     total = Reevaluation()
     started, started_cpu = time.perf_counter(), time.process_time()
     for chunk in reevaluate_everyone(arguments.chunk_size, act=arguments.act):
-        total.teachers += chunk.teachers
-        total.eligible += chunk.eligible
-        total.issued += chunk.issued
-        total.queued += chunk.queued
+        total.add(chunk)
         if arguments.limit and total.teachers >= arguments.limit:
             break
     return total, time.perf_counter() - started, time.process_time() - started_cpu

@@ -46,6 +46,13 @@ class Reevaluation:
     queued: int = 0  # approval requests
     actions: dict[int, list[str]] = field(default_factory=dict)  # by teacher, for those with something done
 
+    def add(self, chunk: "Reevaluation") -> None:
+        """Count ``chunk`` in these totals (its actions are not kept: they are the chunk's own)."""
+        self.teachers += chunk.teachers
+        self.eligible += chunk.eligible
+        self.issued += chunk.issued
+        self.queued += chunk.queued
+
 
 def reevaluate_everyone(chunk_size: int = 2000, *, act: bool = True) -> Iterator[Reevaluation]:
     """Evaluate every active user again, ``chunk_size`` teachers at a time; yields each chunk's counts.

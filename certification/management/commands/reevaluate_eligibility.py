@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from certification.automation import act_on_eligibility, reevaluate_everyone
+from certification.automation import Reevaluation, act_on_eligibility, reevaluate_everyone
 
 
 class Command(BaseCommand):
@@ -21,16 +21,16 @@ class Command(BaseCommand):
             actions = act_on_eligibility(get_user_model().objects.get(email=email))
             self.stdout.write(", ".join(actions) or "nothing new")
             return
-        teachers = eligible = issued = queued = 0
-        total = get_user_model().objects.filter(is_active=True).count()
-        with tqdm(total=total, desc="teachers", unit="teacher", file=self.stderr._out) as progress:
+        total = Reevaluation()
+        users = get_user_model().objects.filter(is_active=True).count()
+        with tqdm(total=users, desc="teachers", unit="teacher", file=self.stderr._out) as progress:
             for chunk in reevaluate_everyone(chunk_size, act=not dry_run):
-                teachers += chunk.teachers
-                eligible += chunk.eligible
-                issued += chunk.issued
-                queued += chunk.queued
+                total.add(chunk)
                 progress.update(chunk.teachers)
-        verb = "nothing issued or queued (dry run)" if dry_run else f"{issued} certificates issued, {queued} queued"
+        done = "nothing issued or queued (dry run)"
+        if not dry_run:
+            done = f"{total.issued} certificates issued, {total.queued} queued"
         self.stdout.write(
-            f"{teachers} teachers evaluated: {eligible} eligible for a certificate they do not hold; {verb}."
+            f"{total.teachers} teachers evaluated: {total.eligible} eligible for a certificate they do not hold; "
+            f"{done}."
         )
