@@ -199,6 +199,11 @@ class Certificate(models.Model):
     counts for its teacher and programme (a reissue or a renewal hands it to the new one); at most one is current.
     """
 
+    # Wagtail's reference index would queue a task for every save (two per certificate issued: 20,000 tasks after a
+    # bulk issue of 10,000). A certificate's references (holder, programme, predecessor) are protected foreign keys
+    # shown by the registry itself, so the index has nothing to add.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Being issued")
         ISSUED = "issued", _("Issued")

@@ -130,3 +130,21 @@ def test_what_items_share_is_read_once_per_batch(settings, programme, courses, p
     assert reads_of("certification_certificationprogramme_required_courses") <= 1
     assert not [statement for statement in statements if "django_tasks" in statement]
     assert len(statements) <= 12 + 6 * 18
+
+
+def test_issuing_queues_no_reference_index_task(
+    settings, programme, teacher, platform_pki, django_capture_on_commit_callbacks
+):
+    """Wagtail indexes the references of models with an admin viewset by a task per save; certificates are left
+    out, or a bulk issue of 10,000 would leave 20,000 tasks for the workers."""
+    from django_tasks import default_task_backend
+    from wagtail.models import ReferenceIndex
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    batch = start_bulk_issue(programme, by=None, users=[teacher])
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_items(items_of(batch))
+
+    assert not ReferenceIndex.model_is_indexable(Certificate)
+    assert Certificate.objects.get(user=teacher).status == Certificate.Status.ISSUED
+    assert not [result for result in default_task_backend.results if "reference_index" in result.task.module_path]
