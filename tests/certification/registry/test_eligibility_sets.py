@@ -211,3 +211,12 @@ def test_reevaluate_command_dry_run_and_for_real(teacher, courses, django_captur
         call_command("reevaluate_eligibility")
     assert "1 certificates issued, 0 queued" in capsys.readouterr().out
     assert Certificate.objects.get(user=teacher, programme=programme).status == Certificate.Status.ISSUED
+
+
+def test_without_a_working_cache_the_programmes_are_read_every_time(teacher, programmes, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    evaluate_all(teacher)
+    with CaptureQueriesContext(connection) as queries:
+        results = evaluate_all(teacher)
+    assert len(queries) > 1  # never a catalogue that nothing would invalidate
+    assert [result.programme for result in results] == programmes
