@@ -36,7 +36,7 @@ django.setup()
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connections, transaction  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 from wagtail.models import ModelLogEntry  # noqa: E402
@@ -56,6 +56,20 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def database_cpu_seconds() -> float | None:
+    """CPU time of the other PostgreSQL backends on this database (the workers'), when PostgreSQL runs here."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"
+        )
+        pids = [pid for (pid,) in cursor.fetchall()]
+    try:
+        return sum(cpu_seconds(pid) for pid in pids)
+    except OSError:
+        return None
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -70,6 +84,9 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the certificates, files and tasks it made")
     arguments = parser.parse_args()
     call_command("ensure_signing_key", verbosity=0)
+    backlog = DBTaskResult.objects.filter(status="READY").count()
+    if backlog:
+        sys.stdout.write(f"Note: {backlog:,} tasks were already waiting in the queue; the workers run them too.\n")
     programme = benchmark_programme(f"bulk-benchmark-{int(time.time())}")
     admin, _created = User.objects.get_or_create(
         email="bulk-benchmark@scale.invalid", defaults={"username": "bulk-benchmark", "is_staff": True}
@@ -99,7 +116,7 @@ def main():
         batch = start_bulk_issue(programme, by=admin, users=teachers, source="benchmark")
         enqueued = time.monotonic() - started
         seconds, memory = wait_for(batch, workers, logs, started)
-        cpu = sum(cpu_seconds(worker.pid) for worker in workers)
+        cpu = sum(cpu_seconds(worker.pid) for worker in workers), database_cpu_seconds()
         report(batch, teachers, workers, enqueued, seconds, memory, cpu)
     finally:
         for worker in workers:
@@ -139,7 +156,9 @@ def report(batch, teachers, workers, enqueued, seconds, memory, cpu) -> None:
     lines = [
         f"certificates: {len(serials):,} of {len(teachers):,} (failed items: {failed}); enqueue {enqueued:.1f} s",
         f"time: {seconds:.1f} s, enqueue included ({1000 * seconds / max(1, len(serials)):.1f} ms per certificate "
-        f"with {len(workers)} workers); workers' CPU {1000 * cpu / max(1, len(serials)):.1f} ms per certificate",
+        f"with {len(workers)} workers)",
+        f"CPU per certificate: workers {1000 * cpu[0] / max(1, len(serials)):.1f} ms, their PostgreSQL backends "
+        + (f"{1000 * cpu[1] / max(1, len(serials)):.1f} ms" if cpu[1] is not None else "not readable"),
         f"duplicate serials: {len(numbers) - len(set(numbers))}; "
         f"gaps: {numbers[-1] - numbers[0] + 1 - len(numbers) if numbers else 'n/a'}; "
         f"teachers without exactly one certificate: {sum(held[teacher.pk] != 1 for teacher in teachers)}",
