@@ -66,7 +66,8 @@ def dashboard(request):
         part: functools.partial(_render_dashboard_part, request, f"courses/includes/dashboard_{part}.html", learning)
         for part in ("hours", "courses")
     }
-    # Other apps add their own sections (certification: what is left) without courses knowing them.
+    # Other apps add their own sections (certification: what is left) without courses knowing them. A panel is
+    # cached like the rest, so it shows only what the learner's tokens follow, and holds no form or CSRF token.
     panels = {
         f"panel:{panel.__module__}.{panel.__qualname__}": functools.partial(panel, request)
         for panel in hooks.get_hooks("learner_dashboard_panels")
