@@ -279,7 +279,9 @@ def time_excel_tasks(requester, filters):
                 f"{(job.started_at - job.created_at).total_seconds():.1f} | {worker_cpu_seconds() - cpu_before:.1f} | "
                 f"{peak_rss_mib(worker.pid):.0f} |"
             )
-            (Path(environment["MEDIA_ROOT"]) / job.file.name).unlink()
+            workbook = Path(environment["MEDIA_ROOT"]) / job.file.name
+            workbook.unlink()
+            workbook.parent.rmdir()
     finally:
         worker.terminate()
         worker.wait()
