@@ -124,7 +124,7 @@ class TestModulePage:
 
     @pytest.mark.xfail(
         strict=True,
-        reason="a learner's first view of a module writes its progress and recounts the enrolment (~13 of the 25 "
+        reason="a learner's first view of a module writes its progress and recounts the enrolment (~13 of the 23 "
         "queries, savepoints included; courses.progress.record_view/evaluate_module), see benchmarks/README.md §7",
     )
     def test_learner_viewing_records_progress(self, client, course, crowd, learner, django_assert_max_num_queries):
