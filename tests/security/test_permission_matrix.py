@@ -15,6 +15,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db.models import Case, When
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -25,6 +26,7 @@ from certification.models import ApprovalRequest, BulkIssue, Certificate, Certif
 from community.models import CommunityPage, Expert
 from courses.models import CoursePage, H5PPackage, ModulePage, TrainingSession
 from lms.roles import CERTIFICATION_ADMINISTRATORS, TRAINERS
+from reports.models import ReportExport
 from tests.certification.conftest import platform_pki, session_pki  # noqa: F401
 from tests.courses.factories import CoursePageFactory
 
@@ -66,6 +68,7 @@ URLS = {
     'reports:dashboard':                                          (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
     'reports:exports':                                            (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
     'reports:export':                                             (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'reports:download_export':                                    (LOGIN,  LOGIN, LOGIN, 200,   404,   404,   MFA),
     'wagtailsnippets_courses_h5ppackage:list':                    (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
     'wagtailsnippets_courses_h5ppackage:list_results':            (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
     'wagtailsnippets_courses_h5ppackage:add':                     (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
@@ -270,6 +273,13 @@ def world(db, platform_pki):  # noqa: F811
         "programme": programme,
         "approval": approval,
         "bulk": BulkIssue.objects.create(programme=programme, created_by=cert_admin),
+        "export": ReportExport.objects.create(
+            requested_by=trainer,
+            report="learner-progress",
+            language="zh-hant",
+            status=ReportExport.Status.DONE,
+            file=ContentFile(b"PK", name="learner-progress.xlsx"),
+        ),
     }
 
 
@@ -284,6 +294,10 @@ def url_arguments(name, pattern, world):
         "wagtailsnippetchoosers_courses_h5ppackage": world["package"],
         "wagtailsnippets_community_expert": world["expert"],
         "wagtailsnippetchoosers_community_expert": world["expert"],
+        "certification_admin:revoke": world["certificate"],
+        "certification_admin:reissue": world["certificate"],
+        "certification_certificate": world["certificate"],
+        "wagtailusers_users": world["users"]["teacher"],
     }
     session = world["community_session"] if name.startswith("community:") else world["workshop_session"]
     values = {
@@ -297,10 +311,15 @@ def url_arguments(name, pattern, world):
         "public_id": world["certificate"].public_id,
         "slug": "learner-progress" if name.startswith("reports:") else world["programme"].slug,
         "file_format": "csv",
+        "export_id": world["export"].pk,
     }
-    target = by_pk.get(name) or by_pk.get(name.rsplit(":", 1)[0], world["certificate"])
     names = list(getattr(pattern.pattern, "converters", {})) or list(pattern.pattern.regex.groupindex)
-    return {key: (target.pk if key == "pk" else values[key]) for key in names}
+    if "pk" in names:
+        # Each pk names an object of the URL's own model: an id borrowed from another model may name no row (ids
+        # differ between databases, PostgreSQL's sequences are never reset), and Wagtail's views answer a missing
+        # object with 404 before they look at permissions.
+        values["pk"] = (by_pk.get(name) or by_pk[name.rsplit(":", 1)[0]]).pk
+    return {key: values[key] for key in names}
 
 
 def page_url(page_type):
