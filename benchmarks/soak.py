@@ -223,7 +223,7 @@ def start_server(arguments, probe_folder, log):
     ]
     environment = os.environ.copy()
     if probe_folder:
-        # Tracing makes the imports of a booting worker several times slower than gunicorn's 30 s allow.
+        # Writing a snapshot holds the GIL for seconds on a loaded machine: no heartbeat timeouts because of it.
         command += [f"--config={ROOT / 'benchmarks' / 'soak_probe.py'}", "--timeout=300"]
         environment |= {"SOAK_PROBE_DIR": str(probe_folder), "SOAK_WARMUP_SECONDS": str(arguments.warmup * 60)}
     return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
@@ -290,7 +290,7 @@ def main():
 
     probe_folder = Path(tempfile.mkdtemp(prefix="soak-probe-")) if arguments.tracemalloc else None
     log_path = Path(tempfile.mkstemp(prefix="soak-gunicorn-", suffix=".log")[1])
-    report(f"gunicorn's log (warnings: one line per 404): {log_path}")
+    report(f"gunicorn's log (Django warns once per 404 and 429): {log_path}")
     server = start_server(arguments, probe_folder, log_path.open("w"))
     base = f"http://127.0.0.1:{arguments.port}"
     statuses = Counter()
@@ -315,10 +315,18 @@ def main():
         for thread in threads:
             thread.start()
         started = time.monotonic()
+        processes = [server.pid, *workers]
+        names = ["master", *(f"worker {pid}" for pid in workers)]
+        report("RSS, MiB | second | load | " + " | ".join(names) + " | total")
         while True:
             elapsed = time.monotonic() - started
-            processes = [server.pid, *children(server.pid)]
-            samples.append((round(elapsed), os.getloadavg()[0], {pid: resident_kib(pid) for pid in processes}))
+            rss = {pid: resident_kib(pid) or 0 for pid in processes}
+            samples.append((round(elapsed), os.getloadavg()[0], rss))
+            report(
+                f"  {samples[-1][0]:5d} | {samples[-1][1]:4.1f} | "
+                + " | ".join(f"{rss[pid] / 1024:6.1f}" for pid in processes)
+                + f" | {sum(rss.values()) / 1024:6.1f}"
+            )
             if elapsed >= arguments.minutes * 60:
                 break
             time.sleep(min(arguments.sample_seconds, arguments.minutes * 60 - elapsed))
@@ -338,20 +346,10 @@ def main():
     report(f"requests: {sum(statuses.values())} in {arguments.minutes:g} min")
     report("by status: " + ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items(), key=str)))
     report(f"5xx and connection errors: {failures}; workers restarted: {len(restarted)}")
-    processes = [server.pid, *workers]
-    names = ["master", *(f"worker {pid}" for pid in workers)]
-    report("RSS, MiB | second | load | " + " | ".join(names) + " | total")
-    for second, load, rss in samples:
-        values = [rss.get(pid) or 0 for pid in processes]
-        report(
-            f"  {second:5d} | {load:4.1f} | "
-            + " | ".join(f"{v / 1024:6.1f}" for v in values)
-            + f" | {sum(values) / 1024:6.1f}"
-        )
     settled = [sample for sample in samples if sample[0] >= arguments.warmup * 60]
     slopes = {}
     for pid, name in zip(processes, names, strict=True):
-        slopes[name] = slope([(second, rss[pid]) for second, _load, rss in settled if rss.get(pid)])
+        slopes[name] = slope([(second, rss[pid]) for second, _load, rss in settled if rss[pid]])
     loads = [load for _second, load, _rss in samples]
     report(
         f"slope after the {arguments.warmup:g}-minute warm-up, MiB/min: "
