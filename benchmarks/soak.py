@@ -317,13 +317,13 @@ def main():
         started = time.monotonic()
         processes = [server.pid, *workers]
         names = ["master", *(f"worker {pid}" for pid in workers)]
-        report("RSS, MiB | second | load | " + " | ".join(names) + " | total")
+        report("RSS, MiB | second | load | requests | " + " | ".join(names) + " | total")
         while True:
             elapsed = time.monotonic() - started
             rss = {pid: resident_kib(pid) or 0 for pid in processes}
             samples.append((round(elapsed), os.getloadavg()[0], rss))
             report(
-                f"  {samples[-1][0]:5d} | {samples[-1][1]:4.1f} | "
+                f"  {samples[-1][0]:5d} | {samples[-1][1]:4.1f} | {sum(statuses.values()):8d} | "
                 + " | ".join(f"{rss[pid] / 1024:6.1f}" for pid in processes)
                 + f" | {sum(rss.values()) / 1024:6.1f}"
             )
