@@ -37,6 +37,7 @@ from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
+from django.db.models import Max  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 from wagtail.models import ModelLogEntry  # noqa: E402
@@ -44,6 +45,7 @@ from wagtail.models import ModelLogEntry  # noqa: E402
 from accounts.models import User  # noqa: E402
 from benchmarks.certificate_pipeline import benchmark_programme  # noqa: E402
 from certification.bulk import start_bulk_issue  # noqa: E402
+from certification.codes import format_serial  # noqa: E402
 from certification.models import BulkIssueItem, Certificate, SerialCounter  # noqa: E402
 from lms.scale import scale_teachers  # noqa: E402
 
@@ -153,6 +155,15 @@ def report(batch, teachers, workers, enqueued, seconds, memory, cpu) -> None:
     numbers = sorted(int(serial.rsplit("-", 1)[1]) for serial in serials)
     held = Counter(Certificate.objects.filter(programme=batch.programme).values_list("user_id", flat=True))
     failed = items.filter(status=BulkIssueItem.Status.FAILED).count()
+    year = serials[0].split("-")[1] if serials else ""
+    # A serial of the range held by no certificate at all is missing; other issuing meanwhile may hold some of them.
+    in_range = (
+        Certificate.objects.filter(
+            serial__gte=format_serial(int(year), numbers[0]), serial__lte=format_serial(int(year), numbers[-1])
+        ).count()
+        if serials
+        else 0
+    )
     lines = [
         f"certificates: {len(serials):,} of {len(teachers):,} (failed items: {failed}); enqueue {enqueued:.1f} s",
         f"time: {seconds:.1f} s, enqueue included ({1000 * seconds / max(1, len(serials)):.1f} ms per certificate "
@@ -160,7 +171,8 @@ def report(batch, teachers, workers, enqueued, seconds, memory, cpu) -> None:
         f"CPU per certificate: workers {1000 * cpu[0] / max(1, len(serials)):.1f} ms, their PostgreSQL backends "
         + (f"{1000 * cpu[1] / max(1, len(serials)):.1f} ms" if cpu[1] is not None else "not readable"),
         f"duplicate serials: {len(numbers) - len(set(numbers))}; "
-        f"gaps: {numbers[-1] - numbers[0] + 1 - len(numbers) if numbers else 'n/a'}; "
+        f"missing serials: {numbers[-1] - numbers[0] + 1 - in_range if numbers else 'n/a'} "
+        f"(issued to others meanwhile: {in_range - len(numbers)}); "
         f"teachers without exactly one certificate: {sum(held[teacher.pk] != 1 for teacher in teachers)}",
         "| done | " + " | ".join(f"worker {n + 1} RSS MiB" for n in range(len(workers))) + " |",
         "| ---: | " + " | ".join("---:" for _worker in workers) + " |",
@@ -171,8 +183,8 @@ def report(batch, teachers, workers, enqueued, seconds, memory, cpu) -> None:
 
 
 def remove(programme, batch, since) -> None:
-    """Remove what the run made, so the data set stays as seeded; the serial counter goes back only when the run's
-    serials are still the last ones issued (otherwise rewinding it would hand them out twice)."""
+    """Remove what the run made, so the data set stays as seeded; the serial counter goes back to the last serial
+    still held, and only when the run's last serial is still the counter's (else it would hand out one twice)."""
     certificates = Certificate.objects.filter(programme=programme)
     serials = list(certificates.values_list("serial", flat=True))
     for name in certificates.exclude(pdf="").values_list("pdf", flat=True).iterator():
@@ -187,9 +199,12 @@ def remove(programme, batch, since) -> None:
         DBTaskResult.objects.filter(task_path="certification.tasks.issue_bulk_items", enqueued_at__gte=since).delete()
         certificates.delete()
         programme.delete()
-        for year in {serial.split("-")[1] for serial in serials}:
-            numbers = sorted(int(serial.rsplit("-", 1)[1]) for serial in serials if serial.split("-")[1] == year)
-            SerialCounter.objects.filter(year=int(year), last_number=numbers[-1]).update(last_number=numbers[0] - 1)
+        for year in {int(serial.split("-")[1]) for serial in serials}:
+            last = max(int(serial.rsplit("-", 1)[1]) for serial in serials if serial.split("-")[1] == str(year))
+            # Back to the last serial still held (certificates issued to others meanwhile keep theirs).
+            kept = Certificate.objects.filter(serial__startswith=format_serial(year, 0)[:-6]).aggregate(Max("serial"))
+            kept_number = int(kept["serial__max"].rsplit("-", 1)[1]) if kept["serial__max"] else 0
+            SerialCounter.objects.filter(year=year, last_number=last).update(last_number=kept_number)
 
 
 if __name__ == "__main__":
