@@ -10,13 +10,28 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Sum
-from django.db.models.functions import Length, Substr
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models.lookups import Exact, GreaterThan
 from django.utils import timezone
 from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
 
 from .choices import CompletionRule
+from .learner_cache import learner_changed
 from .models import Attendance, Enrolment, H5PAttempt, ModulePage, ModuleProgress, WorkshopPage
 from .models.pages import canonical
 from .signals import announce_progress
@@ -26,14 +41,40 @@ PAGE_PATH_STEP = 4  # treebeard's steplen: a page's parent path is its own minus
 
 
 def record_view(user, module: ModulePage) -> ModuleProgress:
-    """Note that an enrolled learner opened ``module``; under the *viewed* rule that completes it."""
+    """Note that an enrolled learner opened ``module``; under the *viewed* rule that completes it.
+
+    A module page calls this on every view of an enrolled learner, so a view already recorded costs one query and
+    a first view a few more: the row is inserted with ``ON CONFLICT`` (two first views at once make one row) and
+    the enrolment is recounted by one UPDATE.
+    """
     module = canonical(module)
-    progress, _created = ModuleProgress.objects.get_or_create(
-        user=user, module=module, defaults={"course_id": module.get_parent().pk}
+    progress = ModuleProgress.objects.filter(user=user, module=module).first()
+    viewed_completes = module.completion_rule == CompletionRule.VIEWED
+    if progress is not None:
+        if viewed_completes and not progress.is_completed:
+            evaluate_module(user, module)
+            progress.refresh_from_db()
+        return progress
+    course = module.course
+    if not viewed_completes:
+        # Another request may have recorded the view, or an attempt, since: theirs stands.
+        first_view = ModuleProgress(user=user, module=module, course=course)
+        ModuleProgress.objects.bulk_create([first_view], ignore_conflicts=True)
+        learner_changed(user.pk)
+        return ModuleProgress.objects.get(user=user, module=module)
+    progress = ModuleProgress(
+        user=user, module=module, course=course, status=ModuleProgress.Status.COMPLETED, completed_at=timezone.now()
     )
-    if module.completion_rule == CompletionRule.VIEWED and progress.status != ModuleProgress.Status.COMPLETED:
-        evaluate_module(user, module)
-        progress.refresh_from_db()
+    with transaction.atomic():
+        # On a conflict the row was inserted by a view at the same instant, which completed it too; updating the
+        # status returns its id (an ignored conflict would not).
+        ModuleProgress.objects.bulk_create(
+            [progress], update_conflicts=True, unique_fields=["user", "module"], update_fields=["status"]
+        )
+        _recount_enrolment(user, course)
+    # A bulk insert and an UPDATE send no post_save.
+    learner_changed(user.pk)
+    announce_progress(user)
     return progress
 
 
@@ -73,9 +114,9 @@ def evaluate_module(user, module: ModulePage) -> ModuleProgress:
     Completion is never taken back: a later, worse attempt does not undo a module that was passed.
     """
     module = canonical(module)
-    course_id = module.get_parent().pk
+    course = module.course
     progress, _created = ModuleProgress.objects.select_for_update().get_or_create(
-        user=user, module=module, defaults={"course_id": course_id}
+        user=user, module=module, defaults={"course": course}
     )
     attempts = H5PAttempt.objects.filter(user=user, module=module, flagged=False, finished_at__isnull=False).only(
         "package_id", "raw_score", "max_score", "completed"
@@ -90,28 +131,59 @@ def evaluate_module(user, module: ModulePage) -> ModuleProgress:
         progress.completed_at = timezone.now()
     progress.save(update_fields=["best_score", "status", "completed_at"])
     if newly_completed:
-        refresh_enrolment(user, progress.course)
+        _recount_enrolment(user, course)
+        # One announcement covers the course too: certification re-evaluates the whole teacher.
         announce_progress(user)
     return progress
+
+
+def _recount_enrolment(user, course) -> bool:
+    """Rewrite the denormalised percentage and completion date of ``user``'s enrolment in ``course`` in one UPDATE
+    counted by the database; False when they are not enrolled. Runs inside the caller's transaction.
+
+    The enrolment row is locked first, so that the UPDATE's counts (read after the lock) include the modules that
+    another transaction completed while this one waited: two completions at once never lose one.
+    """
+    locked = Enrolment.objects.select_for_update().filter(user=user, course=course).values_list("pk", flat=True)
+    if locked.first() is None:
+        return False
+    live_modules = ModulePage.objects.child_of(course).live().order_by()
+    total = Coalesce(
+        Subquery(live_modules.values("depth").annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
+    )
+    done = Coalesce(
+        Subquery(
+            ModuleProgress.objects.filter(
+                user=user, status=ModuleProgress.Status.COMPLETED, module__in=live_modules.values("pk")
+            )
+            .order_by()
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+    has_modules = GreaterThan(total, 0)
+    Enrolment.objects.filter(user=user, course=course).update(
+        progress_percent=Case(
+            When(has_modules, then=ExpressionWrapper(100 * done / total, output_field=IntegerField())), default=0
+        ),
+        # A course, once completed, stays completed: certificates may already rest on it.
+        completed_at=Case(
+            When(Q(completed_at__isnull=True) & Q(has_modules) & Q(Exact(done, total)), then=Value(timezone.now())),
+            default=F("completed_at"),
+        ),
+    )
+    return True
 
 
 @transaction.atomic
 def refresh_enrolment(user, course) -> Enrolment | None:
     """Recompute the denormalised percentage and completion date of ``user``'s enrolment in ``course``."""
-    enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
-    if enrolment is None:
+    if not _recount_enrolment(user, course):
         return None
-    module_ids = list(ModulePage.objects.child_of(course).live().values_list("pk", flat=True))
-    done = ModuleProgress.objects.filter(
-        user=user, module_id__in=module_ids, status=ModuleProgress.Status.COMPLETED
-    ).count()
-    enrolment.progress_percent = 100 * done // len(module_ids) if module_ids else 0
-    if module_ids and done == len(module_ids) and enrolment.completed_at is None:
-        # A course, once completed, stays completed: certificates may already rest on it.
-        enrolment.completed_at = timezone.now()
-        announce_progress(user)
-    enrolment.save(update_fields=["progress_percent", "completed_at"])
-    return enrolment
+    return Enrolment.objects.get(user=user, course=course)
 
 
 @dataclass(frozen=True)
