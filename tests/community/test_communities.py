@@ -107,19 +107,30 @@ def test_index_filters_and_shows_the_next_session(client, community_index, commu
 
 
 def test_index_query_count_does_not_grow_with_communities(client, community_index):
+    """Publishing a community starts a new generation of the site's cached menus, routes and pages, so the first
+    request after it is cold and the next one warm: neither may grow with the number of communities."""
+
     def add_communities(count):
         for _ in range(count):
             community_session(CommunityPageFactory(parent=community_index))
 
-    add_communities(2)
-    client.get(community_index.url)
-    with CaptureQueriesContext(connection) as two:
-        client.get(community_index.url)
+    def cold_and_warm():
+        with CaptureQueriesContext(connection) as cold:
+            response = client.get(community_index.url)
+        with CaptureQueriesContext(connection) as warm:
+            assert client.get(community_index.url).content == response.content
+        return response, len(cold), len(warm)
+
+    add_communities(1)
+    client.get(community_index.url)  # the first visit ever creates the site's settings rows
+    add_communities(1)
+    response, cold_two, warm_two = cold_and_warm()
+    assert len(response.context["communities"]) == 2
     add_communities(6)
-    with CaptureQueriesContext(connection) as eight:
-        response = client.get(community_index.url)
+    response, cold_eight, warm_eight = cold_and_warm()
     assert len(response.context["communities"]) == 8
-    assert len(eight) == len(two), "next sessions are fetched for all communities at once"
+    assert cold_eight == cold_two, "next sessions are fetched for all communities at once"
+    assert warm_eight == warm_two <= cold_two
 
 
 class TestPageTree(WagtailTestUtils):
