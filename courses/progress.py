@@ -66,10 +66,13 @@ def record_view(user, module: ModulePage) -> ModuleProgress:
         user=user, module=module, course=course, status=ModuleProgress.Status.COMPLETED, completed_at=timezone.now()
     )
     with transaction.atomic():
-        # On a conflict the row was inserted by a view at the same instant, which completed it too; updating the
-        # status returns its id (an ignored conflict would not).
+        # On a conflict the row was inserted at the same instant (by another view, or an xAPI statement): viewing
+        # completes it all the same, and an update returns its id where an ignored conflict would not.
         ModuleProgress.objects.bulk_create(
-            [progress], update_conflicts=True, unique_fields=["user", "module"], update_fields=["status"]
+            [progress],
+            update_conflicts=True,
+            unique_fields=["user", "module"],
+            update_fields=["status", "completed_at"],
         )
         _recount_enrolment(user, course)
     # A bulk insert and an UPDATE send no post_save.

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from courses.enrolment import EnrolmentRefused, enrol, refusal_reason, unenrol
 from courses.learner_cache import learner_changed
-from courses.models import Enrolment, H5PAttempt, ModuleProgress
+from courses.models import Enrolment, H5PAttempt, ModulePage, ModuleProgress
 from courses.progress import evaluate_module, record_view, study_hours
 from courses.signals import progress_changed
 from courses.views import spreadsheet_safe
@@ -111,6 +111,29 @@ class TestCompletion:
 
         enrolment = refresh_enrolment(teacher, course)
         assert enrolment.completed_at is not None and enrolment.progress_percent == 75
+
+    def test_viewing_an_h5p_module_records_it_without_completing(self, course, modules, teacher):
+        EnrolmentFactory(user=teacher, course=course)
+
+        def with_rule(rule):
+            # An UPDATE: the rule's own validation (it needs an H5P activity in the body) is not what is tested.
+            ModulePage.objects.filter(pk=modules[0].pk).update(completion_rule=rule)
+            return ModulePage.objects.get(pk=modules[0].pk)
+
+        module = with_rule("h5p_completed")
+        first = record_view(teacher, module)
+        assert first.pk and first.status == "in_progress" and first.completed_at is None
+        assert record_view(teacher, module).pk == first.pk
+        assert ModuleProgress.objects.filter(user=teacher).count() == 1
+        assert Enrolment.objects.get(user=teacher).progress_percent == 0
+        # The module's rule becomes "viewed": the next view completes the row it already has.
+        again = record_view(teacher, with_rule("viewed"))
+        assert again.pk == first.pk and again.is_completed and again.completed_at is not None
+        assert Enrolment.objects.get(user=teacher).progress_percent == 33
+
+    def test_a_view_without_enrolment_counts_nothing(self, course, modules, teacher):
+        progress = record_view(teacher, modules[0])
+        assert progress.is_completed and not Enrolment.objects.exists()
 
     def test_h5p_rules_over_every_activity(self, course, teacher):
         from courses.h5p.demo import load_demo_packages
