@@ -1,3 +1,4 @@
+import math
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -149,6 +150,12 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         super().clean()
         if self.enrolment_opens and self.enrolment_closes and self.enrolment_closes <= self.enrolment_opens:
             raise ValidationError({"enrolment_closes": _("Enrolment must close after it opens.")})
+
+    @property
+    def whole_study_hours(self) -> int:
+        """The study hours rounded up, to choose a plural form by: a plural rule needs an integer, and 1.5 hours
+        read as "hours" as 2 do (the number shown keeps its decimals)."""
+        return math.ceil(self.study_hours)
 
     def modules(self):
         return ModulePage.objects.child_of(self).live().order_by("path")

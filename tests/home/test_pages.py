@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 import pytest
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage, NewsIndexPage, NewsPage, StandardPage
+from tests.courses.factories import CourseIndexPageFactory, CoursePageFactory
 from tests.home.factories import NewsIndexPageFactory, NewsPageFactory, StandardPageFactory
 
 
@@ -43,6 +46,22 @@ def test_home_and_news_render(client, home_page, language):
     response = client.get(f"/{language}{news.url_path[len(home_page.url_path) - 1 :]}")
     assert response.status_code == 200
     assert "<h1>初階認證課程開放報名</h1>" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.filterwarnings("error:Plural value must be an integer")
+def test_featured_course_hours_keep_their_decimals_and_choose_the_plural_on_a_whole_number(client, home_page):
+    catalogue = CourseIndexPageFactory(parent=home_page)
+    for title, hours in (("One", "1.0"), ("One and a half", "1.5"), ("Six", "6.0")):
+        CoursePageFactory(parent=catalogue, title=title, study_hours=Decimal(hours))
+
+    featured = client.get("/en/").content.decode()
+
+    # A Decimal plural value would raise here (Django deprecates it).
+    assert "Beginner · 1.5 hours" in featured
+    assert "Beginner · 1 hour<" in featured
+    assert "Beginner · 6 hours" in featured
+    assert "6.0" not in featured
 
 
 @pytest.mark.django_db
