@@ -19,6 +19,7 @@ from decimal import Decimal
 from uuid import uuid4
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     CharField,
     DateField,
@@ -262,10 +263,19 @@ def active_programmes():
 GENERATION_KEY = "certification:programmes:generation"
 
 
-def programmes_changed(**kwargs):
-    """Receiver of every change to a programme, its required courses or a course page: each process reads the
-    programmes again on its next evaluation."""
+def _new_generation():
     cache.set(GENERATION_KEY, uuid4().hex, timeout=None)
+
+
+def programmes_changed(using=None, **kwargs):
+    """Receiver of every change to a programme, its required courses or a course page: each process reads the
+    programmes again on its next evaluation.
+
+    The generation is replaced at once and again when the change commits: an evaluation in another request between
+    the two reads the rows as they were and keeps them under the first new generation, which the second retires.
+    """
+    _new_generation()
+    transaction.on_commit(_new_generation, using=using)
 
 
 def _generation() -> str | None:

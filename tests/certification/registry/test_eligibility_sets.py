@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from certification.automation import reevaluate_everyone
-from certification.eligibility import TeacherRecord, catalogue, evaluate_all
+from certification.eligibility import GENERATION_KEY, TeacherRecord, catalogue, evaluate_all
 from certification.issuing import issue_certificate
 from certification.models import ApprovalRequest, Certificate, CertificationProgramme
 from tests.certification.factories import ProgrammeFactory, TeacherFactory, attend, complete_course, score_module
@@ -151,6 +152,20 @@ def test_the_programmes_are_read_again_after_any_change_to_them(teacher, courses
     assert len(catalogue().programmes) == 4
     programmes[3].delete()
     assert [item.programme for item in evaluate_all(teacher)] == programmes[:3]
+
+
+def test_a_programme_change_retires_at_its_commit_what_was_read_before_it(
+    programmes, django_capture_on_commit_callbacks
+):
+    """Another request evaluating between the change and its commit reads the old rows and keeps them under the
+    generation it saw then: the commit must replace that generation too, or the old rows would stay in use."""
+    with django_capture_on_commit_callbacks(execute=True):
+        programmes[1].minimum_community_sessions = 5
+        programmes[1].save()
+        seen_before_commit = cache.get(GENERATION_KEY)
+        assert seen_before_commit is not None
+
+    assert cache.get(GENERATION_KEY) not in (None, seen_before_commit)
 
 
 def test_a_chunk_costs_the_same_queries_whatever_its_size(programmes):
