@@ -1,11 +1,13 @@
 """The site's cache generation: any change a cached menu, language link, route or page can show starts a new one.
 
 Publishing, unpublishing, moving, saving or deleting a page, saving a site, a locale, the organisation settings or a
-page's view restrictions increments one counter; every cached fragment of the site chrome and every cached page
-carries the counter in its key, so nothing stale is read after a change, and old entries simply expire.
+page's view restrictions increments one counter (at once and again on commit); every cached fragment of the site
+chrome and every cached page carries the counter in its key, so nothing stale is read after a change, and old entries
+simply expire.
 """
 
 from django.core.cache import cache
+from django.db import transaction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 MENU_CACHE_SECONDS = 60 * 15
@@ -22,11 +24,22 @@ def menu_generation(request=None):
     return generation
 
 
-def start_new_menu_generation(**kwargs):
+def _increment(key):
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
+        cache.set(key, 2, None)
+
+
+def _start_new_generation(key, using=None):
+    """Increment ``key`` at once and again when the change commits: a request reading between the change and the
+    commit sees the old rows and may cache them under the first new generation, which the second one retires."""
+    _increment(key)
+    transaction.on_commit(lambda: _increment(key), using=using)
+
+
+def start_new_menu_generation(using=None, **kwargs):
+    _start_new_generation(GENERATION_KEY, using)
 
 
 ADMIN_ACCESS_GENERATION_KEY = "admin-access:generation"
@@ -48,13 +61,10 @@ def has_admin_access(user):
     return allowed
 
 
-def start_new_admin_access_generation(sender=None, update_fields=None, **kwargs):
+def start_new_admin_access_generation(sender=None, update_fields=None, using=None, **kwargs):
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    try:
-        cache.incr(ADMIN_ACCESS_GENERATION_KEY)
-    except ValueError:
-        cache.set(ADMIN_ACCESS_GENERATION_KEY, 2, None)
+    _start_new_generation(ADMIN_ACCESS_GENERATION_KEY, using)
 
 
 def start_new_generation_on_page_save(sender, instance, **kwargs):

@@ -2,14 +2,17 @@
 stale answer after an edit, and never give one reader's page to another."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
+from home.menu import ADMIN_ACCESS_GENERATION_KEY, menu_generation
 from home.models import OrganisationSettings
 from tests.courses.factories import (
     CourseIndexPageFactory,
@@ -70,6 +73,26 @@ def test_publishing_the_course_shows_the_new_title_to_anonymous_visitors(client,
     course.title = "跨文化溝通與合作"
     course.save_revision().publish()
     assert "跨文化溝通與合作" in get(client, course.url)
+
+
+def test_publishing_retires_at_its_commit_the_pages_read_before_it(client, course, django_capture_on_commit_callbacks):
+    """An anonymous request between the publication and its commit reads the old page and keeps it under the
+    generation it saw then: the commit must start another generation, or the old page would be served on."""
+    with django_capture_on_commit_callbacks(execute=True):
+        course.title = "跨文化溝通與合作"
+        course.save_revision().publish()
+        seen_before_commit = menu_generation()
+
+    assert menu_generation() != seen_before_commit
+    assert "跨文化溝通與合作" in get(client, course.url)
+
+
+def test_a_permission_change_retires_at_its_commit_the_answers_read_before_it(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        Group.objects.create(name="Reviewers")
+        seen_before_commit = cache.get(ADMIN_ACCESS_GENERATION_KEY)
+
+    assert cache.get(ADMIN_ACCESS_GENERATION_KEY) not in (None, seen_before_commit)
 
 
 def test_a_published_module_appears_on_the_cached_course_page(client, course):
