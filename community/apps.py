@@ -8,9 +8,14 @@ class CommunityConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
+        from wagtail.images import get_image_model
+
+        from certification.models import Certificate
 
         from .directory import directory_changed
         from .models import Expert
 
-        for signal in (post_save, post_delete):
-            signal.connect(directory_changed, sender=Expert, dispatch_uid="community.directory-changed")
+        # The cached result lists show experts, their certificates' badges and their photos.
+        for sender in (Expert, Certificate, get_image_model()):
+            for signal in (post_save, post_delete):
+                signal.connect(directory_changed, sender=sender, dispatch_uid=f"community.directory-changed.{sender}")

@@ -10,7 +10,9 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
@@ -25,6 +27,7 @@ MAX_SEARCH_HITS = 500
 DIRECTORY_TOKEN = "community:directory-token"
 TOKEN_SECONDS = 7 * 24 * 3600
 RESULTS_SECONDS = 10 * 60
+RESULTS_TEMPLATE = "community/includes/expert_directory_results.html"
 # Programmes whose valid certificate lets a teacher opt in to the directory.
 QUALIFYING_PROGRAMME_SLUGS = ["advanced"]
 TEXT_FIELDS = [
@@ -134,8 +137,11 @@ def _replace_token():
 
 
 def directory_changed(**kwargs):
-    """Forget every cached search, now and when the current transaction commits (a search reading between the
-    two would otherwise keep the old answer under the new token)."""
+    """Forget every cached search and rendered result list, now and when the current transaction commits (a search
+    reading between the two would otherwise keep the old answer under the new token).
+
+    Connected to saving or deleting an expert, a certificate (issued, revoked, superseded: the cards' badges) and an
+    image (the cards' photos)."""
     _replace_token()
     transaction.on_commit(_replace_token)
 
@@ -160,6 +166,8 @@ def matching_ids(form) -> list[int]:
 
 
 def directory_context(page, request):
+    """What the result list is rendered from: the form, the page of experts with their photos and valid
+    certificates (read now), and the pagination."""
     from .forms import ExpertFilterForm
 
     form = ExpertFilterForm(request.GET or None)
@@ -180,4 +188,32 @@ def directory_context(page, request):
         "experts": page_obj.object_list,
         "query_string": query_string.urlencode(),
         "photo_filter": PHOTO_FILTER,
+        "directory_url": page.get_url(request),
     }
+
+
+def directory_results(page, request):
+    """The search form, the count, the cards and the pagination as HTML, with the context they were rendered from
+    (empty when they came from the cache).
+
+    Kept per directory page, language, query string and day (a certificate that expires at midnight loses its
+    badge) under the directory token, which any expert, certificate or image change replaces: a revocation, an
+    edit, an unlisting or a deletion shows on the next request.
+    """
+    directory_url = page.get_url(request)
+    criteria = [
+        page.pk,
+        directory_url,
+        translation.get_language(),
+        str(timezone.localdate()),
+        sorted(request.GET.lists()),
+    ]
+    digest = hashlib.sha256(json.dumps(criteria).encode()).hexdigest()
+    key = f"community:directory-results:{_token()}:{digest}"
+    html = cache.get(key)
+    if html is not None:
+        return mark_safe(html), {}
+    context = directory_context(page, request)
+    html = render_to_string(RESULTS_TEMPLATE, context, request)
+    cache.set(key, html, RESULTS_SECONDS)
+    return mark_safe(html), context

@@ -166,9 +166,10 @@ class ExpertIndexPage(RoutablePageMixin, Page):
 
     @path("")
     def directory(self, request):
-        from ..directory import directory_context
+        from ..directory import directory_results
 
-        return self.render(request, context_overrides=directory_context(self, request))
+        results, context = directory_results(self, request)
+        return self.render(request, context_overrides={**context, "directory_results": results})
 
     @path("<int:expert_id>/", name="expert")
     def expert(self, request, expert_id):

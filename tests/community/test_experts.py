@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
@@ -11,7 +13,7 @@ from certification.issuing import revoke_certificate
 from certification.models import Certificate, CertificationProgramme
 from community.choices import ExpertiseArea
 from community.contact import REQUESTS_PER_DAY
-from community.directory import PHOTO_FILTER, directory_context
+from community.directory import PHOTO_FILTER, directory_changed, directory_context
 from community.models import ContactRequest, Expert
 
 from .factories import ExpertFactory, TeacherProfileFactory, UserFactory
@@ -29,7 +31,11 @@ def verification_pages():
 
 
 def names(response):
-    return {expert.name_en for expert in response.context["experts"]}
+    """The English names of the experts whose cards the page shows (read from the HTML: a result list served from
+    the cache has no template context)."""
+    cards = response.content.decode().split('<ul class="card-grid expert-list">', 1)[1].split("</ul>", 1)[0]
+    pks = [int(pk) for pk in re.findall(r'<h2><a href="[^"]*/(\d+)/">', cards)]
+    return set(Expert.objects.filter(pk__in=pks).values_list("name_en", flat=True))
 
 
 def directory(client, expert_index, **params):
@@ -176,15 +182,25 @@ def test_directory_queries_do_not_grow_with_the_page(
     params = {"expertise": "concepts", "q": "Expert"}
     add_experts(2)
     client.get(expert_index.url, params)
+    directory_changed()  # the result list is rendered afresh (the site's own caches are kept)
     with CaptureQueriesContext(connection) as two_experts:
         client.get(expert_index.url, params)
     add_experts(10)
     client.get(expert_index.url, params)  # creates the new photos' renditions
+    directory_changed()
     with CaptureQueriesContext(connection) as twelve_experts:
         response = client.get(expert_index.url, params)
     assert len(response.context["experts"]) == 12
     assert response.content.decode().count('class="badge badge-ok"') == 12
     assert len(twelve_experts) == len(two_experts), "photos, renditions and badges are fetched for the whole page"
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(expert_index.url, params)
+    assert again.content == response.content
+    tables = ('FROM "community_expert"', 'FROM "certification_certificate"', 'FROM "wagtailimages_')
+    assert not any(table in query["sql"] for table in tables for query in cached), (
+        "the result list came from the cache"
+    )
+    assert len(cached) < len(twelve_experts)
 
     request = rf.get(expert_index.url, params)
     request.user = AnonymousUser()
@@ -389,10 +405,51 @@ class TestCachedSearch:
         certificate = issue(user)
         ExpertFactory(name_en="Amy Chen", user=user)
         assert certificate.verify_path in directory(client, expert_index, q="Amy").content.decode()
-        Certificate.objects.filter(pk=certificate.pk).update(
-            status=Certificate.Status.REVOKED, revoked_at=timezone.now()
-        )
+        assert certificate.verify_path in directory(client, expert_index, q="Amy").content.decode()  # cached
+        revoke_certificate(certificate, reason="資料不實", by=UserFactory(is_staff=True))
         assert certificate.verify_path not in directory(client, expert_index, q="Amy").content.decode()
+
+    def test_a_certificate_issued_or_reissued_after_a_search_shows_at_once(
+        self, client, expert_index, verification_pages
+    ):
+        user = TeacherProfileFactory().user
+        ExpertFactory(name_en="Amy Chen", user=user)
+        assert 'class="badge' not in directory(client, expert_index, q="Amy").content.decode()
+        first = issue(user)
+        assert first.verify_path in directory(client, expert_index, q="Amy").content.decode()
+        first.is_current = False
+        first.save(update_fields=["is_current"])
+        html = directory(client, expert_index, q="Amy").content.decode()
+        assert first.verify_path not in html and 'class="badge' not in html
+        first.delete()
+        assert names(directory(client, expert_index, q="Amy")) == {"Amy Chen"}
+
+    def test_a_deleted_photo_disappears_at_once(self, client, expert_index):
+        photo = ImageFactory()
+        ExpertFactory(name_en="Amy Chen", photo=photo)
+        assert "<img" in directory(client, expert_index, q="Amy").content.decode()
+        assert "<img" in directory(client, expert_index, q="Amy").content.decode()  # cached
+        photo.delete()
+        html = directory(client, expert_index, q="Amy").content.decode()
+        assert names(directory(client, expert_index, q="Amy")) == {"Amy Chen"} and "<img" not in html
+
+    def test_languages_pages_and_hostile_parameters_are_cached_apart(self, client, expert_index):
+        ExpertFactory(name_zh="陳美玲", name_en="Amy Chen", bio_en="Japan")
+        for number in range(12):
+            ExpertFactory(name_en=f"Expert {number:02d}", bio_en="Japan")
+        first = directory(client, expert_index, q="Japan")
+        assert "Page 1 of 2" in first.content.decode() or "第 1 頁" in first.content.decode()
+        second = directory(client, expert_index, q="Japan", page=2)
+        assert names(first).isdisjoint(names(second)) and len(names(first) | names(second)) == 13
+        assert names(directory(client, expert_index, q="Japan", page="<script>")) == names(first)
+        hostile = directory(client, expert_index, q='"><script>alert(1)</script>')
+        assert "<script>alert(1)" not in hostile.content.decode()
+        assert (
+            "<script>alert(1)" not in directory(client, expert_index, q='"><script>alert(1)</script>').content.decode()
+        )
+        chinese = directory(client, expert_index, q="Amy")
+        english = client.get(expert_index.url.replace("/zh-hant/", "/en/", 1), {"q": "Amy"})
+        assert ">陳美玲</a>" in chinese.content.decode() and ">Amy Chen</a>" in english.content.decode()
 
     def test_a_warm_search_costs_fewer_queries(self, client, expert_index):
         for number in range(14):
