@@ -11,6 +11,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from accounts.choices import County
+from home.routing import CachedViewRestrictionsMixin
 
 from ..choices import Availability, ExpertiseArea, Language
 from ..fields import ChoiceSetField
@@ -148,7 +149,7 @@ class Expert(index.Indexed, models.Model):
         return self.labels(Availability, self.availability)
 
 
-class ExpertIndexPage(RoutablePageMixin, Page):
+class ExpertIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     """The public expert directory: search, filters, pagination and one sub-page per expert."""
 
     introduction = models.TextField(_("introduction"), blank=True)

@@ -193,6 +193,7 @@ def test_directory_queries_do_not_grow_with_the_page(
     assert len(response.context["experts"]) == 12
     assert response.content.decode().count('class="badge badge-ok"') == 12
     assert len(twelve_experts) == len(two_experts), "photos, renditions and badges are fetched for the whole page"
+    assert len(twelve_experts) <= 10, "a request that renders the result list stays within the budget too"
     with CaptureQueriesContext(connection) as cached:
         again = client.get(expert_index.url, params)
     assert again.content == response.content
