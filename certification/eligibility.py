@@ -16,10 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from uuid import uuid4
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import (
     CharField,
     DateField,
@@ -38,6 +35,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from courses.models import Attendance, CoursePage, Enrolment, ModuleProgress, TrainingSession
+from home.generations import current_token, replace_token
 
 from .models import Certificate, CertificationProgramme
 
@@ -263,10 +261,6 @@ def active_programmes():
 GENERATION_KEY = "certification:programmes:generation"
 
 
-def _new_generation():
-    cache.set(GENERATION_KEY, uuid4().hex, timeout=None)
-
-
 def programmes_changed(using=None, **kwargs):
     """Receiver of every change to a programme, its required courses or a course page: each process reads the
     programmes again on its next evaluation.
@@ -274,16 +268,11 @@ def programmes_changed(using=None, **kwargs):
     The generation is replaced at once and again when the change commits: an evaluation in another request between
     the two reads the rows as they were and keeps them under the first new generation, which the second retires.
     """
-    _new_generation()
-    transaction.on_commit(_new_generation, using=using)
+    replace_token(GENERATION_KEY, using=using)
 
 
 def _generation() -> str | None:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+    return current_token(GENERATION_KEY)
 
 
 @dataclass

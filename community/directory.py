@@ -3,12 +3,10 @@
 import hashlib
 import json
 import re
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -16,6 +14,8 @@ from django.utils.safestring import mark_safe
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
+
+from home.generations import current_token, replace_token
 
 from .choices import ExpertiseArea
 from .models import Expert, ExpertIndexPage
@@ -128,22 +128,13 @@ def expert_directory_url(request, expert=None):
     return directory.expert_url(expert, request) if expert else directory.get_url(request)
 
 
-def _token():
-    return cache.get_or_set(DIRECTORY_TOKEN, lambda: uuid.uuid4().hex, TOKEN_SECONDS)
-
-
-def _replace_token():
-    cache.set(DIRECTORY_TOKEN, uuid.uuid4().hex, TOKEN_SECONDS)
-
-
 def directory_changed(**kwargs):
     """Forget every cached search and rendered result list, now and when the current transaction commits (a search
     reading between the two would otherwise keep the old answer under the new token).
 
     Connected to saving or deleting an expert, a certificate (issued, revoked, superseded: the cards' badges) and an
     image (the cards' photos)."""
-    _replace_token()
-    transaction.on_commit(_replace_token)
+    replace_token(DIRECTORY_TOKEN, TOKEN_SECONDS)
 
 
 def matching_ids(form) -> list[int]:
@@ -154,7 +145,7 @@ def matching_ids(form) -> list[int]:
     """
     criteria = {name: form.cleaned_data[name] for name in form.fields} if form.is_valid() else {}
     digest = hashlib.sha256(json.dumps(criteria, sort_keys=True).encode()).hexdigest()
-    key = f"community:directory-ids:{_token()}:{digest}"
+    key = f"community:directory-ids:{current_token(DIRECTORY_TOKEN, TOKEN_SECONDS)}:{digest}"
     ids = cache.get(key)
     if ids is None:
         experts = Expert.objects.listed().order_by("name_en")
@@ -209,7 +200,7 @@ def directory_results(page, request):
         sorted(request.GET.lists()),
     ]
     digest = hashlib.sha256(json.dumps(criteria).encode()).hexdigest()
-    key = f"community:directory-results:{_token()}:{digest}"
+    key = f"community:directory-results:{current_token(DIRECTORY_TOKEN, TOKEN_SECONDS)}:{digest}"
     html = cache.get(key)
     if html is not None:
         return mark_safe(html), {}

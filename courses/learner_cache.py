@@ -1,21 +1,16 @@
 """Cached answers about one learner (the dashboard's fragments, the xAPI intake's access check), kept correct by a
 generation token per learner that every change to their enrolments, progress, attendance or certificates replaces.
 
-A cache key carries the tokens it was computed under, so replacing a token makes every older entry unreachable at
-once (they expire by themselves). A site-wide token does the same for changes that touch every learner: a course or
-module published, moved or deleted, a programme edited. Tokens are random rather than counters, so a token evicted
-from the cache can never bring back entries computed under an older one.
-
-A token is replaced at once and again when the transaction commits: a request reading between the change and the
-commit sees the old data and may cache it under the first new token, which the second replacement then retires.
+A cache key carries the tokens it was computed under (``home.generations``: random, replaced at once and again on
+commit). A site-wide token does the same for changes that touch every learner: a course or module published, moved
+or deleted, a programme edited.
 """
 
-import uuid
-
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from home.generations import current_tokens, replace_token
 
 TOKEN_SECONDS = 7 * 24 * 3600
 # A fragment lives this long at most even if no change is announced (a change made by a bulk UPDATE, say).
@@ -30,29 +25,18 @@ def _learner_token_key(user_id):
 def tokens(user_id) -> str:
     """The learner's and the site's current tokens, in one cache round trip (created when missing)."""
     keys = [_learner_token_key(user_id), SITE_TOKEN]
-    found = cache.get_many(keys)
-    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
-    if missing:
-        cache.set_many(missing, TOKEN_SECONDS)
-        found.update(missing)
+    found = current_tokens(keys, TOKEN_SECONDS)
     return f"{found[keys[0]]}.{found[keys[1]]}"
-
-
-def _replace_token(key):
-    cache.set(key, uuid.uuid4().hex, TOKEN_SECONDS)
 
 
 def learner_changed(user_id):
     """Forget every cached answer about ``user_id``, now and when the current transaction commits."""
-    key = _learner_token_key(user_id)
-    _replace_token(key)
-    transaction.on_commit(lambda: _replace_token(key))
+    replace_token(_learner_token_key(user_id), TOKEN_SECONDS)
 
 
 def everyone_changed():
     """Forget every learner's cached answers, now and when the current transaction commits."""
-    _replace_token(SITE_TOKEN)
-    transaction.on_commit(lambda: _replace_token(SITE_TOKEN))
+    replace_token(SITE_TOKEN, TOKEN_SECONDS)
 
 
 def fragment_keys(user_id, names) -> dict[str, str]:

@@ -1,14 +1,15 @@
 """The site's cache generation: any change a cached menu, language link, route or page can show starts a new one.
 
 Publishing, unpublishing, moving, saving or deleting a page, saving a site, a locale, the organisation settings or a
-page's view restrictions increments one counter (at once and again on commit); every cached fragment of the site
-chrome and every cached page carries the counter in its key, so nothing stale is read after a change, and old entries
+page's view restrictions replaces one generation token (``home.generations``); every cached fragment of the site
+chrome and every cached page carries the token in its key, so nothing stale is read after a change, and old entries
 simply expire.
 """
 
 from django.core.cache import cache
-from django.db import transaction
 from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from .generations import current_token, replace_token
 
 MENU_CACHE_SECONDS = 60 * 15
 GENERATION_KEY = "main-menu:generation"
@@ -18,28 +19,14 @@ def menu_generation(request=None):
     """The current generation; with ``request``, read once for that request (each read is a cache round trip)."""
     generation = getattr(request, "_site_cache_generation", None)
     if generation is None:
-        generation = cache.get_or_set(GENERATION_KEY, 1, None)
+        generation = current_token(GENERATION_KEY)
         if request is not None:
             request._site_cache_generation = generation
     return generation
 
 
-def _increment(key):
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 2, None)
-
-
-def _start_new_generation(key, using=None):
-    """Increment ``key`` at once and again when the change commits: a request reading between the change and the
-    commit sees the old rows and may cache them under the first new generation, which the second one retires."""
-    _increment(key)
-    transaction.on_commit(lambda: _increment(key), using=using)
-
-
 def start_new_menu_generation(using=None, **kwargs):
-    _start_new_generation(GENERATION_KEY, using)
+    replace_token(GENERATION_KEY, using=using)
 
 
 ADMIN_ACCESS_GENERATION_KEY = "admin-access:generation"
@@ -52,7 +39,7 @@ def has_admin_access(user):
     a change to any account's groups or permissions, any group's permissions, or an account itself (other than a
     sign-in) starts a new generation of the answers.
     """
-    generation = cache.get_or_set(ADMIN_ACCESS_GENERATION_KEY, 1, None)
+    generation = current_token(ADMIN_ACCESS_GENERATION_KEY)
     key = f"may-use-admin:{generation}:{user.pk}"
     allowed = cache.get(key)
     if allowed is None:
@@ -64,7 +51,7 @@ def has_admin_access(user):
 def start_new_admin_access_generation(sender=None, update_fields=None, using=None, **kwargs):
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    _start_new_generation(ADMIN_ACCESS_GENERATION_KEY, using)
+    replace_token(ADMIN_ACCESS_GENERATION_KEY, using=using)
 
 
 def start_new_generation_on_page_save(sender, instance, **kwargs):
