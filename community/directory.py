@@ -15,7 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
 
-from home.generations import current_token, replace_token
+from core.generations import current_token, replace_token
 
 from .choices import ExpertiseArea
 from .models import Expert, ExpertIndexPage

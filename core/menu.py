@@ -1,12 +1,16 @@
 """The site's cache generation: any change a cached menu, language link, route or page can show starts a new one.
 
 Publishing, unpublishing, moving, saving or deleting a page, saving a site, a locale, the organisation settings or a
-page's view restrictions replaces one generation token (``home.generations``); every cached fragment of the site
+page's view restrictions replaces one generation token (``core.generations``); every cached fragment of the site
 chrome and every cached page carries the token in its key, so nothing stale is read after a change, and old entries
 simply expire.
 """
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .generations import current_token, replace_token
@@ -56,8 +60,6 @@ def start_new_admin_access_generation(sender=None, update_fields=None, using=Non
 
 def start_new_generation_on_page_save(sender, instance, **kwargs):
     """A page saved outside publishing (an alias made for a translation, a scripted edit) may be live already."""
-    from wagtail.models import Page
-
     if isinstance(instance, Page):
         start_new_menu_generation()
 
@@ -68,41 +70,17 @@ def start_new_generation_on_settings_save(created=False, **kwargs):
         start_new_menu_generation()
 
 
-def start_new_generation_if_trainer(sender, instance, created=False, update_fields=None, **kwargs):
-    """Course pages show their trainers' names: a trainer's account or profile edit changes those pages.
-
-    A sign-in only stamps ``last_login``, and a new account trains nothing yet: neither costs a query here.
-    """
-    from courses.models import CoursePage
-
-    user_id = getattr(instance, "user_id", None)
-    if user_id is None:  # the account itself
-        if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
-            return
-        user_id = instance.pk
-    if CoursePage.trainers.through.objects.filter(user_id=user_id).exists():
-        start_new_menu_generation()
-
-
 def connect_menu_signals():
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.models import Locale, Page, PageViewRestriction, Site
-
-    from accounts.models import TeacherProfile, User
-
-    from .models import OrganisationSettings
-
+    """Wagtail's own changes and account changes; the apps that own other things a page shows connect theirs."""
+    User = get_user_model()
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(start_new_menu_generation, dispatch_uid=f"menu-{signal!r}")
     post_delete.connect(start_new_menu_generation, sender=Page, dispatch_uid="menu-page-deleted")
     post_save.connect(start_new_generation_on_page_save, dispatch_uid="menu-page-saved")
-    for model in (Site, Locale, PageViewRestriction, OrganisationSettings):
+    for model in (Site, Locale, PageViewRestriction):
         post_delete.connect(start_new_menu_generation, sender=model, dispatch_uid=f"menu-{model.__name__}-deleted")
     for model in (Site, Locale, PageViewRestriction):
         post_save.connect(start_new_menu_generation, sender=model, dispatch_uid=f"menu-{model.__name__}-saved")
-    from django.contrib.auth.models import Group, Permission
-    from django.db.models.signals import m2m_changed
-
     for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(start_new_admin_access_generation, sender=through, dispatch_uid=f"admin-access-{through}")
     for model in (User, Group, Permission):
@@ -110,8 +88,3 @@ def connect_menu_signals():
             signal.connect(
                 start_new_admin_access_generation, sender=model, dispatch_uid=f"admin-access-{model.__name__}-{signal}"
             )
-    for model in (User, TeacherProfile):
-        post_save.connect(start_new_generation_if_trainer, sender=model, dispatch_uid=f"menu-trainer-{model.__name__}")
-    post_save.connect(
-        start_new_generation_on_settings_save, sender=OrganisationSettings, dispatch_uid="menu-settings-saved"
-    )

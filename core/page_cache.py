@@ -3,7 +3,7 @@
 Only a GET without a query string from a reader who is not signed in, has no messages waiting and sends no session
 is answered from the cache, and only an answer that is the same for everyone is stored: status 200, no cookie set,
 no CSRF token used, no CSP nonce in it, no page-specific CSP change. The key carries the site cache generation
-(``home.menu``), so publishing, moving or deleting a page, or saving the settings, a site or a trainer's name,
+(``core.menu``), so publishing, moving or deleting a page, or saving the settings, a site or a trainer's name,
 retires every stored page at once.
 """
 

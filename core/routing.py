@@ -2,7 +2,7 @@
 
 The route of a URL (which page a site serves at a path, in a language) changes only when a page is published,
 unpublished, moved, saved or deleted, or a site or locale changes: each starts a new site cache generation
-(``home.menu``), whose number is in the key. A cached route costs one query, the page itself.
+(``core.menu``), whose number is in the key. A cached route costs one query, the page itself.
 """
 
 import hashlib
@@ -75,7 +75,7 @@ class CachedPageRoutingMiddleware:
     """Gives Wagtail's page view its route from the cache (``cached_route``); every other view is left alone."""
 
     def __init__(self, get_response):
-        # Imported here: home.routing is imported while the page models load, before Wagtail's views can be.
+        # Imported here: core.routing is imported while the page models load, before Wagtail's views can be.
         from wagtail.views import serve
 
         self.get_response = get_response
@@ -86,7 +86,7 @@ class CachedPageRoutingMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if view_func is self.serve and request.method in ("GET", "HEAD"):
-            # A page kept whole for anonymous readers (home.page_cache) is answered before any routing; a change
+            # A page kept whole for anonymous readers (core.page_cache) is answered before any routing; a change
             # to any page, view restriction or site retires it, so Wagtail's serve hooks would change nothing.
             response = cached_page(anonymous_page_key(request))
             if response is not None:

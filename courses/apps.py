@@ -7,6 +7,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from . import learner_cache
+        from . import learner_cache, site_cache
 
         learner_cache.connect()
+        site_cache.connect()

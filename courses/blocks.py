@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from home.blocks import RICH_TEXT_FEATURES, CaptionedImageBlock, ResourceBlock, VideoBlock
+from core.blocks import RICH_TEXT_FEATURES, CaptionedImageBlock, ResourceBlock, VideoBlock
 
 
 class H5PBlock(blocks.StructBlock):

@@ -1,7 +1,7 @@
 """Cached answers about one learner (the dashboard's fragments, the xAPI intake's access check), kept correct by a
 generation token per learner that every change to their enrolments, progress, attendance or certificates replaces.
 
-A cache key carries the tokens it was computed under (``home.generations``: random, replaced at once and again on
+A cache key carries the tokens it was computed under (``core.generations``: random, replaced at once and again on
 commit). A site-wide token does the same for changes that touch every learner: a course or module published, moved
 or deleted, a programme edited.
 """
@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from home.generations import current_tokens, replace_token
+from core.generations import current_tokens, replace_token
 
 TOKEN_SECONDS = 7 * 24 * 3600
 # A fragment lives this long at most even if no change is announced (a change made by a bulk UPDATE, say).

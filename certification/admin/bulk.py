@@ -14,14 +14,15 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from accounts.models import TeacherProfile
 
-from .eligibility import TeacherRecord
-from .issuing import IssuingRefused, ProgrammeFacts, issue_and_complete, organisation
-from .models import BulkIssue, BulkIssueItem, Certificate
+from ..models import BulkIssue, BulkIssueItem, Certificate
+from ..registry.eligibility import TeacherRecord
+from ..registry.issuing import IssuingRefused, ProgrammeFacts, issue_and_complete, organisation
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,10 @@ MAX_CSV_ROWS = 20000
 # Large enough that a task's shared reads and the worker's claim are small beside 50 signatures (~1.5 s), small
 # enough that 2 workers share a batch of a few hundred evenly.
 ITEMS_PER_TASK = 50
+
+# Sent with ``item_ids=`` (at most :data:`ITEMS_PER_TASK`) once a batch's transaction commits, for whoever issues
+# them (``certification.receivers`` queues the ``issue_bulk_items`` task): the admin room never calls into tasks.
+bulk_items_waiting = Signal()
 
 
 class BulkIssueInputError(ValueError):
@@ -69,9 +74,7 @@ def emails_from_csv(data: bytes) -> list[str]:
 
 
 def start_bulk_issue(programme, *, by, users=(), emails=(), source="") -> BulkIssue:
-    """Create the batch and its items, and enqueue a task per :data:`ITEMS_PER_TASK` items when it commits."""
-    from .tasks import issue_bulk_items
-
+    """Create the batch and its items, and announce them :data:`ITEMS_PER_TASK` at a time when it commits."""
     user_model = get_user_model()
     by_email = {user.email.lower(): user for user in user_model.objects.filter(email__in=list(emails))}
     with transaction.atomic():
@@ -94,7 +97,7 @@ def start_bulk_issue(programme, *, by, users=(), emails=(), source="") -> BulkIs
         log(batch, "certification.bulk_issue", user=by, data={"items": len(created), "programme": programme.slug})
         waiting = [item.pk for item in created if item.status == BulkIssueItem.Status.WAITING]
         chunks = [waiting[start : start + ITEMS_PER_TASK] for start in range(0, len(waiting), ITEMS_PER_TASK)]
-        transaction.on_commit(lambda: [issue_bulk_items.enqueue(chunk) for chunk in chunks])
+        transaction.on_commit(lambda: [bulk_items_waiting.send(sender=BulkIssue, item_ids=chunk) for chunk in chunks])
     return batch
 
 
@@ -140,7 +143,7 @@ def issue_item(item: BulkIssueItem, **shared) -> str:
     """Issue one item's certificate (render and sign included); safe to run again after a crash.
 
     ``shared`` passes on what :func:`issue_items` read once for many items (see
-    :func:`certification.issuing.issue_certificate`)."""
+    :func:`certification.registry.issuing.issue_certificate`)."""
     if item.status != BulkIssueItem.Status.WAITING:
         return item.status
 

@@ -8,7 +8,7 @@ from wagtail.admin.filters import WagtailFilterSet
 
 from accounts.choices import County
 
-from .models import Certificate, CertificationProgramme
+from ..models import Certificate, CertificationProgramme
 
 STATE_CHOICES = [
     ("valid", _("Valid")),

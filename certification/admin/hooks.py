@@ -12,10 +12,10 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import admin_views
-from .eligibility import evaluate_all
+from ..models import ApprovalRequest, Certificate, CertificationProgramme
+from ..registry.eligibility import evaluate_all
+from . import views as admin_views
 from .filters import CertificateFilterSet, search_registry
-from .models import ApprovalRequest, Certificate, CertificationProgramme
 
 LOG_ACTIONS = (
     ("certification.issue", _("Issue certificate"), _("Certificate issued")),

@@ -12,12 +12,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
+from ..models import ApprovalRequest, BulkIssue, Certificate, CertificationProgramme
+from ..registry.eligibility import evaluate_eligibility
+from ..registry.issuing import (
+    IssuingRefused,
+    approve,
+    issue_certificate,
+    reissue_certificate,
+    reject,
+    revoke_certificate,
+)
 from .bulk import BulkIssueInputError, emails_from_csv, start_bulk_issue
-from .eligibility import evaluate_eligibility
 from .exports import registry_csv, registry_zip
 from .filters import filtered_registry
-from .issuing import IssuingRefused, approve, issue_certificate, reissue_certificate, reject, revoke_certificate
-from .models import ApprovalRequest, BulkIssue, Certificate, CertificationProgramme
 
 MAX_PASTED_EMAILS = 5000
 

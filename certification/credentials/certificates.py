@@ -2,9 +2,9 @@
 
 from django.urls import reverse
 
-from .credentials import build_open_badge_credential, canonical_url, sign_credential
-from .issuing import certificate_snapshot
-from .models import Certificate
+from ..models import Certificate
+from ..registry.issuing import certificate_snapshot
+from .open_badges import build_open_badge_credential, canonical_url, sign_credential
 
 
 def status_url(certificate: Certificate) -> str:

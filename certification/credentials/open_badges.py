@@ -28,8 +28,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .pki import credential_key_path, ensure_keys_for_use, signing_passphrase
-from .snapshot import CertificateSnapshot
+from ..documents.pki import credential_key_path, ensure_keys_for_use, signing_passphrase
+from ..documents.snapshot import CertificateSnapshot
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from .views import status, trust
+from . import views
 
 app_name = "credentials"
 
 urlpatterns = [
-    path("ca.pem", trust.ca_certificate, name="ca_certificate"),
-    path("issuer", trust.credential_issuer, name="issuer"),
-    path("jwks.json", trust.credential_jwks, name="jwks"),
-    path("status/<str:public_id>", status.certificate_status, name="status"),
+    path("ca.pem", views.ca_certificate, name="ca_certificate"),
+    path("issuer", views.credential_issuer, name="issuer"),
+    path("jwks.json", views.credential_jwks, name="jwks"),
+    path("status/<str:public_id>", views.certificate_status, name="status"),
 ]

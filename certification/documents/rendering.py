@@ -1,7 +1,7 @@
 """The certificate as a PDF: A4 landscape, zh-Hant and English side by side, drawn with reportlab.
 
-:func:`render_certificate_pdf` turns a :class:`~certification.snapshot.CertificateSnapshot` into unsigned PDF
-bytes; :func:`certification.signing.sign_certificate_pdf` signs them.
+:func:`render_certificate_pdf` turns a :class:`~certification.documents.snapshot.CertificateSnapshot` into unsigned PDF
+bytes; :func:`certification.documents.signing.sign_certificate_pdf` signs them.
 
 Fonts: the Chinese text uses an embedded TrueType font, by default Debian's ``fonts-arphic-uming``
 (``/usr/share/fonts/truetype/arphic/uming.ttc``, face 2 of the collection is "AR PL UMing TW"), configured by

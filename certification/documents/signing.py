@@ -1,13 +1,13 @@
 """PAdES signatures on certificate PDFs with the platform's key (pyHanko).
 
-:func:`sign_certificate_pdf` takes the unsigned bytes from :func:`certification.rendering.render_certificate_pdf`
-and returns a :class:`SignedPdf`: the signed bytes, their SHA-256 and the signer certificate's fingerprint, the
-three things the registry keeps.
+:func:`sign_certificate_pdf` takes the unsigned bytes from
+:func:`certification.documents.rendering.render_certificate_pdf` and returns a :class:`SignedPdf`: the signed bytes,
+their SHA-256 and the signer certificate's fingerprint, the three things the registry keeps.
 
 Settings: ``CERTIFICATE_SIGNING_P12`` (default ``PKI_ROOT/signer.p12``), ``CERTIFICATE_SIGNING_PASSPHRASE`` (from
 the environment), and ``CERTIFICATE_TSA_URL``: when set, signatures carry an RFC 3161 timestamp from that
 authority (PAdES-B-T); otherwise they are PAdES-B-B. With ``CERTIFICATE_DEVELOPMENT_PKI`` (default: DEBUG) a
-missing key is created on first use, see :mod:`certification.pki`.
+missing key is created on first use, see :mod:`certification.documents.pki`.
 
 The PKCS#12 is read once per process (and again only when the file changes). The signature is an incremental
 update appended to the rendered file, so it covers the whole file: anything appended later is detectable.

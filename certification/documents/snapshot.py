@@ -3,7 +3,7 @@
 The PDF renderer and the Open Badges credential are built from a :class:`CertificateSnapshot` only, never from
 models: a certificate must read the same in ten years, whatever happens to the teacher's profile or the programme
 in the meantime. The issuing code copies the model data into a snapshot once, stores it with the certificate, and
-hands it to :func:`certification.rendering.render_certificate_pdf` and
+hands it to :func:`certification.documents.rendering.render_certificate_pdf` and
 :func:`certification.credentials.build_open_badge_credential`.
 """
 

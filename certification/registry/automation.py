@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from ..models import Certificate, CertificationProgramme
 from .eligibility import TeacherRecord, catalogue, evaluate_all, judge
 from .issuing import IssuingRefused, issue_certificate, request_approval
-from .models import Certificate, CertificationProgramme
 
 logger = logging.getLogger(__name__)
 

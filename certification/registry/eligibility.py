@@ -34,10 +34,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.generations import current_token, replace_token
 from courses.models import Attendance, CoursePage, Enrolment, ModuleProgress, TrainingSession
-from home.generations import current_token, replace_token
 
-from .models import Certificate, CertificationProgramme
+from ..models import Certificate, CertificationProgramme
 
 
 class Kind:

@@ -22,7 +22,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.dispatch import Signal
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.models import Site
@@ -31,15 +32,19 @@ from accounts.choices import County
 from accounts.models import TeacherProfile
 from home.models import OrganisationSettings
 
-from .codes import format_serial, format_verification_code, new_public_id, new_verification_code
+from ..codes import format_serial, format_verification_code, new_public_id, new_verification_code
+from ..documents.rendering import render_certificate_pdf
+from ..documents.signing import sign_certificate_pdf
+from ..documents.snapshot import CertificateSnapshot
+from ..models import ApprovalRequest, Certificate, CertificationProgramme, SerialCounter
 from .eligibility import TeacherRecord
-from .models import ApprovalRequest, Certificate, CertificationProgramme, SerialCounter
-from .notifications import send_certificate_issued
-from .rendering import render_certificate_pdf
-from .signing import sign_certificate_pdf
-from .snapshot import CertificateSnapshot
+from .notifications import send_certificate_issued, send_certificate_revoked
 
 logger = logging.getLogger(__name__)
+
+# Sent with ``certificate_id=`` once a pending certificate's transaction commits, for whoever renders and signs it
+# (``certification.receivers`` queues the ``render_and_sign_certificate`` task): issuing never calls back into tasks.
+certificate_pending = Signal()
 
 
 class IssuingRefused(Exception):
@@ -146,14 +151,8 @@ def issue_certificate(
         if supersedes is not None:
             log(supersedes, "certification.supersede", user=by, data={"by": serial})
         if render_later:
-            transaction.on_commit(lambda: _enqueue_rendering(certificate.pk))
+            transaction.on_commit(lambda: certificate_pending.send(sender=Certificate, certificate_id=certificate.pk))
     return certificate
-
-
-def _enqueue_rendering(certificate_id: int) -> None:
-    from .tasks import render_and_sign_certificate
-
-    render_and_sign_certificate.enqueue(certificate_id)
 
 
 def organisation() -> OrganisationSettings:
@@ -200,8 +199,6 @@ def certificate_snapshot(certificate: Certificate, organisation_settings: Organi
 def _county_label(county: County | None) -> str:
     if county is None:
         return ""
-    from django.utils import translation
-
     with translation.override("zh-hant"):
         chinese = str(county.label)
     with translation.override("en"):
@@ -301,8 +298,6 @@ def revoke_certificate(certificate: Certificate, *, reason: str, by) -> Certific
 
 
 def _notify_revoked(certificate_id: int) -> None:
-    from .notifications import send_certificate_revoked
-
     send_certificate_revoked(Certificate.objects.select_related("user").get(pk=certificate_id))
 
 

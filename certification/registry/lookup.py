@@ -11,8 +11,8 @@ counts against the client's rate limit.
 
 from django.core.cache import cache
 
-from .codes import is_public_id, normalise_verification_code
-from .models import Certificate, certificate_cache_key
+from ..codes import is_public_id, normalise_verification_code
+from ..models import Certificate, certificate_cache_key
 
 CACHE_SECONDS = 3600
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import Certificate
+from ..models import Certificate
 
 REMINDER_DAYS_BEFORE_EXPIRY = 60
 

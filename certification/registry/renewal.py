@@ -8,9 +8,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..models import Certificate, CertificationProgramme
 from .eligibility import TeacherRecord, format_number
 from .issuing import reissue_certificate
-from .models import Certificate, CertificationProgramme
 from .notifications import REMINDER_DAYS_BEFORE_EXPIRY
 
 

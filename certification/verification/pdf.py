@@ -7,8 +7,8 @@ an intact signature, covering every byte of the file. Whether the certificate is
 registry; a file that passes here but is not in the registry was signed with our key yet never issued.
 
 Settings: ``CERTIFICATE_UPLOAD_MAX_BYTES`` (default 5 MB, checked before anything is parsed) and the trust root
-``CERTIFICATE_TRUST_ROOT`` (default the development CA, see :mod:`certification.pki`). The system trust store is
-never consulted: a signature from any other CA, however reputable, is "not ours".
+``CERTIFICATE_TRUST_ROOT`` (default the development CA, see :mod:`certification.documents.pki`). The system trust
+store is never consulted: a signature from any other CA, however reputable, is "not ours".
 """
 
 import hashlib
@@ -27,7 +27,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from .pki import certificate_fingerprint, trust_root_path
+from ..documents.pki import certificate_fingerprint, trust_root_path
 
 DEFAULT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 # The PDF specification lets a header start anywhere in the first 1024 bytes; readers accept that, so do we.

@@ -1,8 +1,8 @@
 """Public verification: by typed code, by the QR code's public id, or by uploading the PDF.
 
 An unknown, malformed or pending code all get the same page, status and wording, so the answer says nothing about
-which codes exist. Lookups are rate-limited per client address (see :mod:`certification.throttling`). There is no
-search by name: the registry is only reachable with something printed on the certificate.
+which codes exist. Lookups are rate-limited per client address (see :mod:`certification.verification.throttling`).
+There is no search by name: the registry is only reachable with something printed on the certificate.
 """
 
 import hashlib
@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from home.page_cache import cached_page, page_cache_key, store_page
+from core.page_cache import cached_page, page_cache_key, store_page
 
-from ..pdf_verification import PdfVerdict, upload_limit, verify_certificate_pdf
-from ..registry import find_by_code, find_by_pdf_hash, find_by_public_id
-from ..throttling import allow_lookup, record_unknown
+from ..registry.lookup import find_by_code, find_by_pdf_hash, find_by_public_id
+from .pdf import PdfVerdict, upload_limit, verify_certificate_pdf
+from .throttling import allow_lookup, record_unknown
 
 # Multipart framing around the file; a request larger than the limit plus this is refused without being read.
 UPLOAD_OVERHEAD = 64 * 1024

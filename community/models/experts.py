@@ -11,7 +11,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from accounts.choices import County
-from home.routing import CachedViewRestrictionsMixin
+from core.routing import CachedViewRestrictionsMixin
 
 from ..choices import Availability, ExpertiseArea, Language
 from ..fields import ChoiceSetField

@@ -14,8 +14,8 @@ from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from accounts.choices import County, SchoolLevel
+from core.blocks import ResourceBlock
 from courses.models import TrainingSession
-from home.blocks import ResourceBlock
 
 from ..choices import ExpertiseArea
 

@@ -56,7 +56,7 @@ def main_menu(context):
     """The home page of the reader's language and its children shown in menus, as {"home_url", "items"}.
 
     Every page draws the menu, so it is cached per site and language; publishing, unpublishing, moving or
-    deleting a page starts a new menu generation (``home.signals``).
+    deleting a page starts a new menu generation (``core.menu``).
     """
     request = context["request"]
     site = Site.find_for_request(request)

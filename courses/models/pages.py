@@ -17,9 +17,9 @@ from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from accounts.access import has_staff_access
-from home.blocks import RICH_TEXT_FEATURES
-from home.page_cache import anonymous_page_key, store_page
-from home.routing import CachedViewRestrictionsMixin
+from core.blocks import RICH_TEXT_FEATURES
+from core.page_cache import anonymous_page_key, store_page
+from core.routing import CachedViewRestrictionsMixin
 
 from ..blocks import ModuleStreamBlock
 from ..choices import CompetencyArea, CompletionRule, CourseLevel
@@ -168,7 +168,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
 
     def serve(self, request, *args, **kwargs):
         # Anonymous visitors all see the same course page: it is kept whole until anything it shows changes, and
-        # answered from the cache before routing (home.routing.CachedPageRoutingMiddleware).
+        # answered from the cache before routing (core.routing.CachedPageRoutingMiddleware).
         response = super().serve(request, *args, **kwargs)
         store_page(anonymous_page_key(request), request, response)
         return response
