@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site plumbing")
 
     def ready(self):
+        # These import models, which can be imported only once the app registry is ready.
         from .menu import connect_menu_signals
 
         connect_menu_signals()

@@ -7,6 +7,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
+        # These import models, which can be imported only once the app registry is ready.
         from . import learner_cache, site_cache
 
         learner_cache.connect()

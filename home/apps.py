@@ -7,6 +7,7 @@ class HomeConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
+        # These import models, which can be imported only once the app registry is ready.
         from django.db.models.signals import post_delete, post_save
 
         from core.menu import start_new_generation_on_settings_save, start_new_menu_generation

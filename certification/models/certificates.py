@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -230,6 +231,4 @@ class Certificate(models.Model):
 
     @property
     def verify_path(self) -> str:
-        from django.urls import reverse
-
         return reverse("certification:verify_certificate", kwargs={"public_id": self.public_id})

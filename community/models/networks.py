@@ -50,6 +50,7 @@ class CommunityIndexPage(Page):
         verbose_name = _("community index page")
 
     def get_context(self, request, *args, **kwargs):
+        # The forms import these models: read when the page is served.
         from ..forms import CommunityFilterForm
 
         context = super().get_context(request, *args, **kwargs)
