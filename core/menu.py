@@ -79,7 +79,6 @@ def connect_menu_signals():
     post_save.connect(start_new_generation_on_page_save, dispatch_uid="menu-page-saved")
     for model in (Site, Locale, PageViewRestriction):
         post_delete.connect(start_new_menu_generation, sender=model, dispatch_uid=f"menu-{model.__name__}-deleted")
-    for model in (Site, Locale, PageViewRestriction):
         post_save.connect(start_new_menu_generation, sender=model, dispatch_uid=f"menu-{model.__name__}-saved")
     for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(start_new_admin_access_generation, sender=through, dispatch_uid=f"admin-access-{through}")
