@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "lms",
     "home",
     "courses",
+    "assessments",
     "certification",
     "community",
     "accounts",
