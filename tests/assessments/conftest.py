@@ -1,0 +1,37 @@
+import pytest
+
+from courses.models import Enrolment
+from tests.assessments.factories import CategoryFactory, make_quiz, single_choice, true_false
+from tests.courses.conftest import course, course_index, english, modules, teacher, trainer  # noqa: F401
+
+
+@pytest.fixture
+def bank(db):
+    """A category of five single-choice and five true/false questions."""
+    category = CategoryFactory(name_en="Chapter 4", name_zh="第四章")
+    for _ in range(5):
+        single_choice(category)
+        true_false(category)
+    return category
+
+
+@pytest.fixture
+def quiz(bank):
+    return make_quiz(bank, 4, pass_mark=50)
+
+
+@pytest.fixture
+def quiz_module(course, quiz):
+    """The course's last module, completed by passing ``quiz``."""
+    module = course.modules().last().specific
+    module.body = [("quiz", {"quiz": quiz})]
+    module.completion_rule = "quiz_passed"
+    module.save_revision().publish()
+    module.refresh_from_db()
+    return module
+
+
+@pytest.fixture
+def learner(course, teacher):
+    Enrolment.objects.create(user=teacher, course=course)
+    return teacher
