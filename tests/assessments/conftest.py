@@ -2,7 +2,26 @@ import pytest
 
 from courses.models import Enrolment
 from tests.assessments.factories import CategoryFactory, make_quiz, single_choice, true_false
-from tests.courses.conftest import course, course_index, english, modules, teacher, trainer  # noqa: F401
+from tests.courses.factories import CourseIndexPageFactory, CoursePageFactory, ModulePageFactory, UserFactory
+
+
+@pytest.fixture
+def course(home_page):
+    """A course of three modules; the last one holds the quiz."""
+    course = CoursePageFactory(parent=CourseIndexPageFactory(parent=home_page), title="國際教育推動計畫")
+    for number in range(1, 4):
+        ModulePageFactory(parent=course, title=f"第 {number} 單元", slug=f"unit-{number}")
+    return course
+
+
+@pytest.fixture
+def modules(course):
+    return list(course.modules())
+
+
+@pytest.fixture
+def teacher(db):
+    return UserFactory(email="teacher@school.example.tw")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Attempt, Quiz, QuestionType
+from assessments.models import Attempt, QuestionType, Quiz
 from tests.assessments import factories
 from tests.assessments.test_pages import form_data
 
