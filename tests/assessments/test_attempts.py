@@ -17,22 +17,10 @@ from assessments.attempts import (
 )
 from assessments.models import Attempt, Quiz
 from courses.models import ModuleProgress
+from tests.assessments.answers import right_responses
 from tests.assessments.factories import CategoryFactory, make_quiz, true_false
 
 pytestmark = pytest.mark.django_db
-
-
-def right_responses(attempt):
-    """Every question of ``attempt`` answered right."""
-    responses = {}
-    for slot in attempt.slots.select_related("question"):
-        question = slot.question
-        if question.question_type == "true_false":
-            responses[slot.position] = {"answer": "true" if question.true_is_correct else "false"}
-        else:
-            right = question.options.get(fraction=1)
-            responses[slot.position] = {"choice": str(slot.layout["options"].index(right.pk))}
-    return responses
 
 
 def wrong_responses(attempt):

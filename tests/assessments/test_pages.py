@@ -11,7 +11,7 @@ from django.utils import timezone
 from assessments.attempts import start_attempt
 from assessments.models import Attempt, Quiz
 from courses.models import ModuleProgress
-from tests.assessments.test_attempts import right_responses
+from tests.assessments.answers import right_responses
 from tests.courses.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
