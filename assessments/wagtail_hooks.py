@@ -1,8 +1,12 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import admin_views
 from .models import Question, QuestionCategory, Quiz
 
 
@@ -47,3 +51,33 @@ register_snippet(QuestionBankGroup)
 def record_question_author(request, instance):
     if isinstance(instance, Question) and instance.author_id is None:
         Question.objects.filter(pk=instance.pk).update(author=request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_question_interchange_urls():
+    return [
+        path("question-bank/import/", admin_views.import_questions, name="assessments_import"),
+        path(
+            "question-bank/categories/<int:category_id>/export/",
+            admin_views.export_category,
+            name="assessments_export",
+        ),
+    ]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("assessments.add_question")
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(_("Import questions"), reverse("assessments_import"), icon_name="upload", order=250)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def export_category_button(snippet, user, next_url=None):
+    if isinstance(snippet, QuestionCategory) and user.has_perm("assessments.view_question"):
+        yield ListingButton(
+            _("Export (Moodle XML)"), reverse("assessments_export", args=[snippet.pk]), icon_name="download"
+        )
