@@ -1,19 +1,24 @@
-"""Moving questions in and out of the bank from the Wagtail admin: Moodle XML and GIFT import, Moodle XML export."""
+"""The trainers' admin pages: import and export of questions, the essay grading queue, item statistics, and
+exports of attempts."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .exports import attempts_csv, attempts_xlsx
 from .gift import read_gift
+from .grading import essays_to_grade, grade_essay
 from .interchange import MAX_FILE_BYTES, save_import
-from .models import Question, QuestionCategory
+from .models import Question, QuestionCategory, Quiz
 from .moodle_xml import read_moodle_xml, write_moodle_xml
+from .statistics import facility_chart, quiz_statistics
 
 READERS = {"moodle_xml": read_moodle_xml, "gift": read_gift}
 
@@ -71,4 +76,69 @@ def export_category(request, category_id):
     )
     name = slugify(category.name_en) or f"category-{category.pk}"
     response["Content-Disposition"] = f'attachment; filename="{name}.moodle.xml"'
+    return response
+
+
+class EssayGradeForm(forms.Form):
+    mark = forms.DecimalField(label=gettext_lazy("Mark"), min_value=0, decimal_places=2)
+    comment = forms.CharField(
+        label=gettext_lazy("Comment to the learner"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+
+def _require_grader(request):
+    if not request.user.has_perm("assessments.change_attempt"):
+        raise PermissionDenied
+
+
+def grading_queue(request):
+    _require_grader(request)
+    return TemplateResponse(
+        request,
+        "assessments/admin/grading_queue.html",
+        {"slots": essays_to_grade()[:200], "title": _("Essays to grade")},
+    )
+
+
+def grade_slot(request, slot_id):
+    _require_grader(request)
+    slot = get_object_or_404(essays_to_grade(), pk=slot_id)
+    form = EssayGradeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grade_essay(slot, form.cleaned_data["mark"], form.cleaned_data["comment"], request.user)
+        except ValidationError as error:
+            form.add_error("mark", error)
+        else:
+            messages.success(request, _("The essay is graded."))
+            return redirect("assessments_grading")
+    return TemplateResponse(
+        request,
+        "assessments/admin/grade_essay.html",
+        {"slot": slot, "form": form, "title": _("Grade an essay")},
+    )
+
+
+def quiz_report(request, quiz_id):
+    _require_grader(request)
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    rows = quiz_statistics(quiz)
+    return TemplateResponse(
+        request,
+        "assessments/admin/quiz_report.html",
+        {"quiz": quiz, "rows": rows, "chart": mark_safe(facility_chart(rows)), "title": _("Item statistics")},
+    )
+
+
+def export_attempts(request, quiz_id, file_format):
+    _require_grader(request)
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    name = f"quiz-{quiz.pk}-attempts"
+    if file_format == "xlsx":
+        response = HttpResponse(
+            attempts_xlsx(quiz), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        response = HttpResponse(attempts_csv(quiz), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
     return response

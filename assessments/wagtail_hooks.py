@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -7,6 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
+from .grading import regrade_question
 from .models import Question, QuestionCategory, Quiz
 
 
@@ -62,12 +64,30 @@ def register_question_interchange_urls():
             admin_views.export_category,
             name="assessments_export",
         ),
+        path("question-bank/grading/", admin_views.grading_queue, name="assessments_grading"),
+        path("question-bank/grading/<int:slot_id>/", admin_views.grade_slot, name="assessments_grade"),
+        path("question-bank/quizzes/<int:quiz_id>/report/", admin_views.quiz_report, name="assessments_report"),
+        path(
+            "question-bank/quizzes/<int:quiz_id>/attempts.<str:file_format>",
+            admin_views.export_attempts,
+            name="assessments_attempts_export",
+        ),
     ]
 
 
 class ImportMenuItem(MenuItem):
     def is_shown(self, request):
         return request.user.has_perm("assessments.add_question")
+
+
+class GradingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("assessments.change_attempt")
+
+
+@hooks.register("register_admin_menu_item")
+def register_grading_menu_item():
+    return GradingMenuItem(_("Essays to grade"), reverse("assessments_grading"), icon_name="edit", order=251)
 
 
 @hooks.register("register_admin_menu_item")
@@ -81,3 +101,24 @@ def export_category_button(snippet, user, next_url=None):
         yield ListingButton(
             _("Export (Moodle XML)"), reverse("assessments_export", args=[snippet.pk]), icon_name="download"
         )
+    if isinstance(snippet, Quiz) and user.has_perm("assessments.change_attempt"):
+        yield ListingButton(_("Item statistics"), reverse("assessments_report", args=[snippet.pk]), icon_name="table")
+        for file_format in ("csv", "xlsx"):
+            yield ListingButton(
+                _("Attempts (%(format)s)") % {"format": file_format.upper()},
+                reverse("assessments_attempts_export", args=[snippet.pk, file_format]),
+                icon_name="download",
+            )
+
+
+@hooks.register("after_edit_snippet")
+def regrade_after_correction(request, instance):
+    """A corrected question is scored again in every finished attempt that asked it."""
+    if isinstance(instance, Question):
+        regraded, lost = regrade_question(instance)
+        if regraded:
+            messages.info(
+                request,
+                _("%(count)s attempts were regraded; %(lost)s learners no longer pass and were told.")
+                % {"count": regraded, "lost": len(lost)},
+            )
