@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from courses.models import Enrolment
 from tests.assessments.factories import CategoryFactory, make_quiz, single_choice, true_false
@@ -54,3 +55,10 @@ def quiz_module(course, quiz):
 def learner(course, teacher):
     Enrolment.objects.create(user=teacher, course=course)
     return teacher
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages read outside a request are in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield

@@ -8,6 +8,7 @@ from assessments.models import Question, QuestionCategory, QuestionType
 
 pytestmark = pytest.mark.django_db
 
+
 GIFT = """// Chapter 4 of the white paper
 $CATEGORY: $course$/白皮書/第四章
 

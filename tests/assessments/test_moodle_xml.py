@@ -12,6 +12,7 @@ from tests.assessments import factories
 
 pytestmark = pytest.mark.django_db
 
+
 FIXTURE = Path("/work/shared/moodle-xml/nested_categories_with_questions.xml")
 needs_fixture = pytest.mark.skipif(not FIXTURE.exists(), reason="the shared Moodle XML fixture is not on this machine")
 
