@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from courses.progress import record_assessed_result
 
-from .models import Attempt, AttemptSlot, Question, QuestionCategory, QuestionOption, QuestionType, Quiz
+from .models import Attempt, AttemptSlot, Question, QuestionOption, QuestionType, Quiz
 from .questions import layout_for
 from .scoring import score_response
 
@@ -232,7 +232,3 @@ def pass_result_on(quiz, module, user):
     if grade is not None:
         record_assessed_result(user, module, grade, has_passed(quiz, grade))
     return grade
-
-
-def category_questions(category: QuestionCategory):
-    return Question.objects.filter(category_id__in=category.descendant_ids())

@@ -24,8 +24,8 @@ def _choices(labels, selected):
     ]
 
 
-def question_view(slot, review=False):
-    """The template context of one question of an attempt (``review`` adds the marking)."""
+def question_view(slot):
+    """The template context of one question of an attempt: its text and parts in the attempt's order."""
     question, layout, response = slot.question, slot.layout, slot.response or {}
     options = _options_by_id(slot)
     prefix = f"s{slot.position}"
@@ -98,7 +98,7 @@ def _cloze_parts(question, layout, response, prefix):
 
 def review_view(slot):
     """``question_view`` with the mark, the feedback and the right answer: only after the attempt, when allowed."""
-    view = question_view(slot, review=True)
+    view = question_view(slot)
     question = slot.question
     options = list(question.options.all())
     view["mark"] = slot.mark
