@@ -46,3 +46,16 @@ class ModuleStreamBlock(blocks.StreamBlock):
     video = VideoBlock()
     h5p = H5PBlock()
     resource = ResourceBlock()
+
+
+# The one instance module pages use, so that apps above courses can add their kinds of content to it.
+MODULE_CONTENT = ModuleStreamBlock()
+
+
+def register_module_block(name, block):
+    """Offer ``block`` in module bodies under ``name``; called from an app's ``ready()`` (assessments adds quizzes).
+
+    Courses keeps no list of who registers: the app that owns the block imports courses, never the reverse.
+    """
+    block.set_name(name)
+    MODULE_CONTENT.child_blocks[name] = block

@@ -22,3 +22,4 @@ class CompletionRule(models.TextChoices):
     VIEWED = "viewed", _("Viewed")
     H5P_COMPLETED = "h5p_completed", _("H5P completed")
     H5P_PASSED = "h5p_passed", _("H5P score at or above the pass mark")
+    QUIZ_PASSED = "quiz_passed", _("Quiz passed (scored by the server)")

@@ -109,6 +109,9 @@ def is_module_complete(module: ModulePage, score, all_completed) -> bool:
         return True
     if module.completion_rule == CompletionRule.H5P_COMPLETED:
         return all_completed
+    if module.completion_rule == CompletionRule.QUIZ_PASSED:
+        # Only the server-scored quiz completes such a module (``record_assessed_result``), never H5P statements.
+        return False
     return score is not None and all_completed and score >= module.pass_mark
 
 
@@ -127,7 +130,8 @@ def evaluate_module(user, module: ModulePage) -> ModuleProgress:
         "package_id", "raw_score", "max_score", "completed"
     )
     score, all_completed = module_score(module, attempts)
-    progress.best_score = score
+    if module.completion_rule != CompletionRule.QUIZ_PASSED:
+        progress.best_score = score
     newly_completed = progress.status != ModuleProgress.Status.COMPLETED and is_module_complete(
         module, score, all_completed
     )
@@ -139,6 +143,30 @@ def evaluate_module(user, module: ModulePage) -> ModuleProgress:
         _recount_enrolment(user, course)
         # One announcement covers the course too: certification re-evaluates the whole teacher.
         announce_progress(user)
+    return progress
+
+
+@transaction.atomic
+def record_assessed_result(user, module: ModulePage, score: Decimal, passed: bool) -> ModuleProgress:
+    """Record a server-scored result (a quiz) for ``user`` in ``module``: its score, and completion if it passed
+    under the *quiz passed* rule. Completion is never taken back here: a regraded attempt that no longer passes is
+    told to the learner by the app that scored it.
+    """
+    module = canonical(module)
+    course = module.course
+    progress, _created = ModuleProgress.objects.select_for_update().get_or_create(
+        user=user, module=module, defaults={"course": course}
+    )
+    progress.best_score = score
+    newly_completed = passed and module.completion_rule == CompletionRule.QUIZ_PASSED and not progress.is_completed
+    if newly_completed:
+        progress.status = ModuleProgress.Status.COMPLETED
+        progress.completed_at = timezone.now()
+    progress.save(update_fields=["best_score", "status", "completed_at"])
+    if newly_completed:
+        _recount_enrolment(user, course)
+    learner_changed(user.pk)
+    announce_progress(user)
     return progress
 
 

@@ -23,6 +23,8 @@ MODEL_PERMISSIONS = {
         "courses.attendance": ["add", "change", "delete", "view"],
         "courses.enrolment": ["view"],
         "courses.moduleprogress": ["view"],
+        # The question bank, quizzes, and the attempts they grade (essays, regrading, statistics).
+        "assessments": "all",
     },
     CERTIFICATION_ADMINISTRATORS: {
         "wagtailadmin.admin": ["access"],

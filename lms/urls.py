@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("learning/", include("courses.urls")),
+    path("learning/", include("assessments.urls")),
     path("community/", include("community.urls")),
     path("", include("certification.urls")),
     path("", include(wagtail_urls)),

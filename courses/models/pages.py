@@ -22,7 +22,7 @@ from core.blocks import RICH_TEXT_FEATURES
 from core.page_cache import anonymous_page_key, store_page
 from core.routing import CachedViewRestrictionsMixin
 
-from ..blocks import ModuleStreamBlock
+from ..blocks import MODULE_CONTENT
 from ..choices import CompetencyArea, CompletionRule, CourseLevel
 from .attendance import TrainingSession
 from .h5p import H5PPackage
@@ -184,7 +184,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
 
 
 class ModulePage(CachedViewRestrictionsMixin, Page):
-    body = StreamField(ModuleStreamBlock(), verbose_name=_("body"), blank=True)
+    body = StreamField(MODULE_CONTENT, verbose_name=_("body"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=30)
     completion_rule = models.CharField(
         _("completion rule"), max_length=20, choices=CompletionRule.choices, default=CompletionRule.VIEWED
@@ -193,7 +193,7 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
         _("pass mark (%)"),
         default=80,
         validators=[MaxValueValidator(100)],
-        help_text=_("Used when the completion rule asks for an H5P score."),
+        help_text=_("Used when the completion rule asks for an H5P score; a quiz has its own pass mark."),
     )
 
     content_panels = Page.content_panels + [
@@ -213,7 +213,10 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
 
     def clean(self):
         super().clean()
-        if self.completion_rule != CompletionRule.VIEWED and not self.h5p_package_ids:
+        if self.completion_rule == CompletionRule.QUIZ_PASSED:
+            if not self.blocks_of_type("quiz"):
+                raise ValidationError({"completion_rule": _("This completion rule needs a quiz in the body.")})
+        elif self.completion_rule != CompletionRule.VIEWED and not self.h5p_package_ids:
             raise ValidationError(
                 {"completion_rule": _("This completion rule needs at least one H5P activity in the body.")}
             )
@@ -232,6 +235,10 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
             if isinstance(package_id, int) and package_id not in ids:
                 ids.append(package_id)
         return ids
+
+    def blocks_of_type(self, block_type):
+        """The raw values of the body's blocks of ``block_type``, in order (no block is loaded)."""
+        return [block.get("value") or {} for block in self.body.raw_data if block.get("type") == block_type]
 
     def is_visible_to(self, user):
         """Whether ``user`` may see this module's content: its enrolled learners, its course's trainers, staff."""

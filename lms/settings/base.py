@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "core",
     "home",
     "courses",
+    "assessments",
     "certification",
     "community",
     "accounts",

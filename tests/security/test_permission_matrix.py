@@ -22,6 +22,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.models import Page, get_page_models
 
 from accounts.models import User
+from assessments.attempts import finish_attempt, start_attempt
+from assessments.grading import essays_to_grade
+from assessments.models import QuestionCategory, Quiz, QuizDraw
 from certification.models import ApprovalRequest, BulkIssue, Certificate, CertificationProgramme
 from community.models import CommunityPage, Expert
 from courses.models import CoursePage, H5PPackage, ModulePage, TrainingSession
@@ -30,7 +33,7 @@ from reports.models import ReportExport
 from tests.certification.conftest import platform_pki, session_pki  # noqa: F401
 from tests.courses.factories import CoursePageFactory
 
-OUR_APPS = ("accounts", "certification", "community", "courses", "home", "lms", "reports")
+OUR_APPS = ("accounts", "assessments", "certification", "community", "courses", "home", "lms", "reports")
 
 ROLES = ("anonymous", "teacher", "other_teacher", "trainer", "other_trainer", "cert_admin", "staff_no_mfa")
 
@@ -46,6 +49,8 @@ class GAP(int):
 
     Staff accounts (``is_staff``) pass the trainer views' checks outside /admin/, where the two-factor gate
     does not hold them: a staff account without MFA reads every course's learners and their CSV export.
+    The Trainers group holds the assessments permissions for every quiz: a trainer of another course reads the
+    essay queue, item statistics and attempt exports of quizzes in courses they do not teach.
     """
 
     def __repr__(self):
@@ -170,6 +175,60 @@ URLS = {
     'certification:renew':                                        (LOGIN,  405,  405,  405,   405,   405,   405),
     'certification:programme_list':                               (200,    200,  200,  200,   200,   200,   200),
     'certification:programme_detail':                             (200,    200,  200,  200,   200,   200,   200),
+    'assessments_import':                                          (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'assessments_export':                                          (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'assessments_grading':                                         (LOGIN,  LOGIN, LOGIN, 200,   GAP(200), ADMIN, MFA),
+    'assessments_grade':                                           (LOGIN,  LOGIN, LOGIN, 200,   GAP(200), ADMIN, MFA),
+    'assessments_report':                                          (LOGIN,  LOGIN, LOGIN, 200,   GAP(200), ADMIN, MFA),
+    'assessments_attempts_export':                                 (LOGIN,  LOGIN, LOGIN, 200,   GAP(200), ADMIN, MFA),
+    'wagtailsnippets_assessments_question:list':                   (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_question:list_results':           (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_question:add':                    (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_question:edit':                   (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_question:delete':                 (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_question:usage':                  (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_question:history':                (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_question:history_results':        (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_question:copy':                   (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_question:revisions_revert':       (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_question:revisions_compare':      (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippetchoosers_assessments_question:choose':          (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_assessments_question:choose_results':  (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_assessments_question:chosen':          (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_assessments_question:chosen_multiple': (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_assessments_question:create':          (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_questioncategory:list':           (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_questioncategory:list_results':   (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_questioncategory:add':            (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_questioncategory:edit':           (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_questioncategory:delete':         (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_questioncategory:usage':          (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_questioncategory:history':        (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_questioncategory:history_results': (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_questioncategory:copy':           (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippetchoosers_assessments_questioncategory:choose':  (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_assessments_questioncategory:choose_results': (LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_assessments_questioncategory:chosen':  (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_assessments_questioncategory:chosen_multiple': (LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_assessments_questioncategory:create':  (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_quiz:list':                       (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_quiz:list_results':               (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_quiz:add':                        (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_quiz:edit':                       (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_quiz:delete':                     (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_quiz:usage':                      (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_quiz:history':                    (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_quiz:history_results':            (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_assessments_quiz:copy':                       (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippetchoosers_assessments_quiz:choose':              (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_assessments_quiz:choose_results':      (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_assessments_quiz:chosen':              (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_assessments_quiz:chosen_multiple':     (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_assessments_quiz:create':              (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'assessments:start':                                           (LOGIN,  405,  405,  405,   405,   405,   405),
+    'assessments:attempt':                                         (LOGIN,  200,  404,  404,   404,   404,   404),
+    'assessments:save':                                            (LOGIN,  405,  405,  405,   405,   405,   405),
+    'assessments:review':                                          (LOGIN,  200,  404,  404,   404,   404,   404),
 }
 
 PAGES = {
@@ -250,6 +309,12 @@ def world(db, platform_pki):  # noqa: F811
     programme = CertificationProgramme.objects.first()
     approval = ApprovalRequest.objects.create(user=teacher, programme=CertificationProgramme.objects.last())
     community = CommunityPage.objects.filter(locale__language_code="zh-hant").first()
+    exam = Quiz.objects.get(title_en="Advanced programme final exam")
+    exam_module = ModulePage.objects.get(slug="final-exam", locale__language_code="zh-hant")
+    essays = QuestionCategory.objects.get(name_en="Chapter 4: essays")
+    essay_quiz = Quiz.objects.create(title_zh="申論", title_en="Essay")
+    QuizDraw.objects.create(quiz=essay_quiz, category=essays, count=1)
+    finish_attempt(start_attempt(essay_quiz, exam_module, teacher))
     return {
         "users": {
             "anonymous": None,
@@ -273,6 +338,11 @@ def world(db, platform_pki):  # noqa: F811
         "programme": programme,
         "approval": approval,
         "bulk": BulkIssue.objects.create(programme=programme, created_by=cert_admin),
+        "quiz": exam,
+        "question_category": exam.draws.get().category,
+        "attempt": start_attempt(exam, exam_module, teacher),
+        "essay_slot": essays_to_grade().get(),
+        "revision": exam.draws.get().category.questions.first().revisions.first(),
         "export": ReportExport.objects.create(
             requested_by=trainer,
             report="learner-progress",
@@ -298,6 +368,12 @@ def url_arguments(name, pattern, world):
         "certification_admin:reissue": world["certificate"],
         "certification_certificate": world["certificate"],
         "wagtailusers_users": world["users"]["teacher"],
+        "wagtailsnippets_assessments_question": world["question_category"].questions.first(),
+        "wagtailsnippetchoosers_assessments_question": world["question_category"].questions.first(),
+        "wagtailsnippets_assessments_questioncategory": world["question_category"],
+        "wagtailsnippetchoosers_assessments_questioncategory": world["question_category"],
+        "wagtailsnippets_assessments_quiz": world["quiz"],
+        "wagtailsnippetchoosers_assessments_quiz": world["quiz"],
     }
     session = world["community_session"] if name.startswith("community:") else world["workshop_session"]
     values = {
@@ -312,7 +388,16 @@ def url_arguments(name, pattern, world):
         "slug": "learner-progress" if name.startswith("reports:") else world["programme"].slug,
         "file_format": "csv",
         "export_id": world["export"].pk,
+        "quiz_id": world["quiz"].pk,
+        "attempt_id": world["attempt"].pk,
+        "category_id": world["question_category"].pk,
+        "slot_id": world["essay_slot"].pk,
+        "revision_id": world["revision"].pk,
+        "revision_id_a": world["revision"].pk,
+        "revision_id_b": world["revision"].pk,
     }
+    if name == "assessments:review":
+        values["attempt_id"] = world["essay_slot"].attempt_id  # a finished attempt: its review, not a redirect
     names = list(getattr(pattern.pattern, "converters", {})) or list(pattern.pattern.regex.groupindex)
     if "pk" in names:
         # Each pk names an object of the URL's own model: an id borrowed from another model may name no row (ids

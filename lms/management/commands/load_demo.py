@@ -10,7 +10,14 @@ from accounts.demo import credentials
 from home.demo import home_pages
 
 # Each app's demo module builds on the ones before it: pages need the home pages, certificates need courses.
-DEMO_MODULES = ["accounts.demo", "home.demo", "courses.demo", "certification.demo", "community.demo"]
+DEMO_MODULES = [
+    "accounts.demo",
+    "home.demo",
+    "courses.demo",
+    "assessments.demo",
+    "certification.demo",
+    "community.demo",
+]
 
 DEMO_HOSTNAME = "127.0.0.1"
 DEMO_PORT = 8000
