@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -27,13 +28,12 @@ from django.utils.translation import gettext as _
 from . import learner_cache
 from .h5p.player import is_activity_of
 from .h5p.scoring import ImpossibleResponse, find_sub_content, rescore_statement, sub_content_id
-from .models import Enrolment, H5PAttempt, H5PPackage, ModulePage, XAPIStatement
+from .models import Enrolment, H5PAttempt, H5PPackage, ModulePage, ModuleProgress, XAPIStatement
 from .models.pages import canonical
 from .progress import PAGE_PATH_STEP, evaluate_module
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_SCORE = Decimal("999999.99")  # what H5PAttempt.raw_score/max_score can hold
-RATE_LIMIT = 120  # statements per learner per window; a long QuestionSet sends a few dozen
 RATE_WINDOW_SECONDS = 60
 PACKAGE_CACHE_SECONDS = 3600
 ACCESS_CACHE_SECONDS = 600
@@ -97,12 +97,17 @@ def current_window() -> int:
     return int(timezone.now().timestamp()) // RATE_WINDOW_SECONDS
 
 
+def rate_limit() -> int:
+    """Statements per learner per window: the ``XAPI_STATEMENTS_PER_MINUTE`` setting."""
+    return settings.XAPI_STATEMENTS_PER_MINUTE
+
+
 def within_rate_limit(user) -> bool:
     """Count one statement for ``user`` in the current window; False once the window's allowance is used."""
     key = f"courses:xapi-rate:{user.pk}:{current_window()}"
     cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
     try:
-        return cache.incr(key) <= RATE_LIMIT
+        return cache.incr(key) <= rate_limit()
     except ValueError:
         # The key expired between add and incr: this statement opens a fresh window.
         cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
@@ -307,17 +312,37 @@ def receive(user, payload: dict) -> IntakeResult:
     try:
         return _record(user, module_id, package, statement, statement_id, verb, part, raw, maximum, closes)
     except IntegrityError:
-        # The statement id is already stored: a replay, or the player retrying a post that did arrive.
-        return IntakeResult(None, duplicate=True)
+        # The statement id is already stored: a replay, or the player retrying a post that did arrive (the whole
+        # transaction, attempt included, is undone). Any other broken constraint is a fault, not a replay.
+        if XAPIStatement.objects.filter(statement_id=statement_id).exists():
+            return IntakeResult(None, duplicate=True)
+        raise
+
+
+def _lock_learner_module(user, module_id):
+    """Lock the learner's progress row in the module (created if need be) until the transaction ends.
+
+    Every statement of one learner in one module takes this lock first, so attempts are numbered and closed one
+    statement at a time: two statements at once can neither take the same attempt number nor both open one.
+    """
+    locked = ModuleProgress.objects.select_for_update().filter(user=user, module_id=module_id).values_list("pk")
+    if locked.first() is None:
+        # No view recorded yet (a statement posted without opening the page): the row to lock is made here.
+        course = ModulePage.objects.get(pk=module_id).course
+        ModuleProgress.objects.bulk_create(
+            [ModuleProgress(user=user, module_id=module_id, course=course)], ignore_conflicts=True
+        )
+        learner_cache.learner_changed(user.pk)  # a bulk insert sends no post_save
+        locked.get()
 
 
 def _record(user, module_id, package, statement, statement_id, verb, part, raw, maximum, closes):
     result = statement.get("result") or {}
     package_id = package.id
     with transaction.atomic():
+        _lock_learner_module(user, module_id)
         attempt = (
-            H5PAttempt.objects.select_for_update()
-            .filter(user=user, module_id=module_id, package_id=package_id)
+            H5PAttempt.objects.filter(user=user, module_id=module_id, package_id=package_id)
             .order_by("-number")
             .first()
         )
