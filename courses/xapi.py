@@ -9,7 +9,10 @@ session user's. A statement id is stored once; a replay changes nothing.
 Attempts follow Moodle's ``mod_h5pactivity``: a top-level ``attempted`` opens an attempt, statements from
 sub-content attach to the current one, and a top-level statement with a result closes it. Where the content
 type allows it, the score the browser claims is re-computed from the package's own answers
-(``courses.h5p.scoring``); a statement whose score does not match is stored, flagged, and not counted.
+(``courses.h5p.scoring``); a statement whose score does not match is stored, flagged, and not counted. Each
+statement and attempt records what it proves (``courses.choices.Assurance``): *checked* when its score was
+recomputed and matched, *reported* otherwise (no score, or a content type the server cannot re-score); a rule
+with a pass mark counts checked scores only.
 """
 
 import json
@@ -26,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import learner_cache
+from .choices import Assurance
 from .h5p.player import is_activity_of
 from .h5p.scoring import ImpossibleResponse, find_sub_content, rescore_statement, sub_content_id
 from .models import Enrolment, H5PAttempt, H5PPackage, ModulePage, ModuleProgress, XAPIStatement
@@ -258,26 +262,35 @@ def _question_set_responses(attempt):
     return dict(rows)
 
 
-def _check_score(statement, package, attempt):
-    """A reason to flag the statement, or ``""`` when its score is what the package gives (or cannot be checked)."""
+def _check_score(statement, package, attempt) -> tuple[str, Assurance]:
+    """A reason to flag the statement (``""`` when none), and what its result proves.
+
+    A score the package gives for the statement's answers is *checked*; a statement without a score, or of a
+    content type the server cannot re-score, is only *reported*: the browser's word, kept, and counted where a
+    rule asks for no more.
+    """
     result = statement.get("result") or {}
     if "score" not in result:
-        return ""
+        return "", Assurance.REPORTED
     sub_responses = None
     if not sub_content_id((statement.get("object") or {}).get("id")) and package.main_library == "H5P.QuestionSet":
         sub_responses = _question_set_responses(attempt)
     try:
         score = rescore_statement(package.content, package.main_library, statement, sub_responses)
     except ImpossibleResponse as error:
-        return _("The response could not have come from this activity: %(reason)s.") % {"reason": error}
-    if score is not None and not score.matches(result["score"]):
-        return _("The claimed score %(claimed)s/%(max)s is not what the answers give (%(real)s/%(real_max)s).") % {
+        reason = _("The response could not have come from this activity: %(reason)s.") % {"reason": error}
+        return reason, Assurance.REPORTED
+    if score is None:
+        return "", Assurance.REPORTED
+    if not score.matches(result["score"]):
+        reason = _("The claimed score %(claimed)s/%(max)s is not what the answers give (%(real)s/%(real_max)s).") % {
             "claimed": result["score"].get("raw"),
             "max": result["score"].get("max"),
             "real": score.raw,
             "real_max": score.max,
         }
-    return ""
+        return reason, Assurance.REPORTED
+    return "", Assurance.CHECKED
 
 
 def receive(user, payload: dict) -> IntakeResult:
@@ -348,7 +361,8 @@ def _record(user, module_id, package, statement, statement_id, verb, part, raw, 
         )
         opens = attempt is None or attempt.finished_at is not None or (not part and verb == ATTEMPTED)
         # A new attempt holds no statement yet, so its QuestionSet responses are none.
-        flag_reason = _check_score(statement, package, None if opens else attempt)[:255]
+        flag_reason, assurance = _check_score(statement, package, None if opens else attempt)
+        flag_reason = flag_reason[:255]
         closing = {}
         if closes:
             closing = {
@@ -358,6 +372,7 @@ def _record(user, module_id, package, statement, statement_id, verb, part, raw, 
                 "success": result.get("success") if isinstance(result.get("success"), bool) else None,
                 "flagged": bool(flag_reason),
                 "flag_reason": flag_reason,
+                "assurance": assurance,
             }
         if opens:
             number = attempt.number + 1 if attempt else 1
@@ -382,6 +397,7 @@ def _record(user, module_id, package, statement, statement_id, verb, part, raw, 
             response=str(result.get("response", ""))[:10000],
             flagged=bool(flag_reason),
             flag_reason=flag_reason,
+            assurance=assurance,
             payload=statement,
         )
         if closes and not flag_reason:
