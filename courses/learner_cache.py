@@ -72,6 +72,7 @@ def _page_changed(sender, **kwargs):
 def connect():
     """Listen to every change a learner's cached answers rest on (called once, from the app's ``ready``)."""
     from django.db.models.signals import post_delete, post_save
+    from wagtail.models import PageViewRestriction
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from .models import Attendance, Enrolment, ModulePage, ModuleProgress
@@ -82,3 +83,6 @@ def connect():
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(_page_changed, dispatch_uid="learner-cache.pages")
     post_delete.connect(_page_changed, sender=ModulePage, dispatch_uid="learner-cache.module-deleted")
+    # A cached xAPI access rests on the course's view restrictions too.
+    for signal in (post_save, post_delete):
+        signal.connect(_page_changed, sender=PageViewRestriction, dispatch_uid="learner-cache.view-restrictions")

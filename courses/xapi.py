@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from . import learner_cache
 from .choices import Assurance
+from .enrolment import passes_view_restrictions
 from .h5p.player import is_activity_of
 from .h5p.scoring import ImpossibleResponse, find_sub_content, rescore_statement, sub_content_id
 from .models import Enrolment, H5PAttempt, H5PPackage, ModulePage, ModuleProgress, XAPIStatement
@@ -240,6 +241,9 @@ def _check_access(user, module_id, package_id) -> int:
     ).exists()
     if not enrolled:
         raise StatementRejected(_("You are not enrolled in this module's course."), status=403)
+    # An enrolment made before the course was restricted to a group does not outlive the restriction.
+    if not passes_view_restrictions(user, module):
+        raise StatementRejected(_("This course is open only to some groups of teachers."), status=403)
     return canonical(module).pk
 
 

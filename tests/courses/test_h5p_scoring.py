@@ -186,7 +186,7 @@ def test_question_set_sub_statements_are_rescored_by_their_own_library(question_
 
 
 def test_question_set_with_an_unsupported_question_cannot_be_rescored(question_set):
-    question_set["questions"].append({"library": "H5P.DragText 1.8", "params": {}, "subContentId": "dt"})
+    question_set["questions"].append({"library": "H5P.Essay 1.2", "params": {}, "subContentId": "essay"})
     assert rescore_statement(question_set, "H5P.QuestionSet", statement(""), {"mc-1": "0"}) is None
 
 
