@@ -8,7 +8,7 @@ from courses.models import CoursePage
 from courses.signals import progress_changed
 
 from .eligibility import programmes_changed
-from .models import CertificationProgramme
+from .models import CertificationProgramme, ModuleRequirement
 from .tasks import reevaluate_teacher
 
 
@@ -18,7 +18,7 @@ def reevaluate_on_progress(sender, user, **kwargs):
 
 
 for changed in (post_save, post_delete):
-    for model in (CertificationProgramme, CoursePage):
+    for model in (CertificationProgramme, ModuleRequirement, CoursePage):
         changed.connect(programmes_changed, sender=model, dispatch_uid=f"certification.catalogue.{model.__name__}")
 m2m_changed.connect(
     programmes_changed, sender=CertificationProgramme.required_courses.through, dispatch_uid="certification.catalogue"
