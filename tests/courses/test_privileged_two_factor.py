@@ -17,13 +17,11 @@ from tests.courses.factories import TrainingSessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-MFA_REQUIRED = "/zh-hant/accounts/mfa-required/"
-
 
 def sent_to_set_up_mfa(client, user, path):
     client.force_login(user)
     response = client.get(path)
-    return response.status_code == 302 and response["Location"].startswith(MFA_REQUIRED)
+    return response.status_code == 302 and "/accounts/mfa-required/" in response["Location"]
 
 
 def test_a_trainer_of_a_course_without_mfa_cannot_download_its_learners(client, course, home_page):
@@ -48,7 +46,7 @@ def test_the_admins_groups_without_mfa_reach_nothing_but_their_account(client, h
     assert sent_to_set_up_mfa(client, member, "/zh-hant/")
     assert sent_to_set_up_mfa(client, member, "/admin/")
     assert client.get("/zh-hant/accounts/2fa/").status_code in (200, 302)
-    assert not client.get("/zh-hant/accounts/2fa/").get("Location", "").startswith(MFA_REQUIRED)
+    assert "mfa-required" not in client.get("/zh-hant/accounts/2fa/").get("Location", "")
 
 
 def test_becoming_an_organiser_takes_effect_at_once(client, home_page):
