@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certification.eligibility import Kind, evaluate_eligibility
 from certification.models import CertificationProgramme
+from certification.registry.eligibility import Kind, evaluate_eligibility
 from community.models import CommunitySession
 from courses import attendance
 from courses.models import Attendance, TrainingSession
