@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from certification.eligibility import Kind, evaluate_eligibility
 from certification.models import ModuleRequirement
+from certification.registry.eligibility import Kind, evaluate_eligibility
 from courses.choices import Assurance
 from courses.models import ModuleProgress
 from tests.certification.factories import ProgrammeFactory
