@@ -1,6 +1,6 @@
 """Who holds staff powers. Outside the admin too, they need the second factor the admin asks for."""
 
-from allauth.mfa.utils import is_mfa_enabled
+from .two_factor import has_two_factors
 
 
 def has_staff_access(user):
@@ -8,4 +8,4 @@ def has_staff_access(user):
 
     A staff password alone must not open learners' data anywhere, not only in the admin.
     """
-    return bool(user.is_authenticated and user.is_staff and is_mfa_enabled(user))
+    return bool(user.is_authenticated and user.is_staff and has_two_factors(user))

@@ -1,8 +1,10 @@
+import re
 from urllib.parse import urlencode
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from .two_factor import has_two_factors, holds_privileges
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 
@@ -11,15 +13,18 @@ ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 ADMIN_SIGN_IN_PATHS = ("/admin/login/", "/admin/password_reset/", "/django-admin/login/")
 
 
-def may_use_admin(user):
-    return user.is_staff or user.has_perm("wagtailadmin.access_admin")
+# What a privileged account without two factors may still open: signing in and out, setting up the authenticator
+# and confirming it (allauth's and our account pages, in any language), and what any page needs to load.
+OPEN_WITHOUT_TWO_FACTORS = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]+)?/)?(?:accounts/|static/|i18n/|healthz)")
 
 
 class AdminRequiresMFAMiddleware:
-    """Staff reach the Wagtail (and Django) admin only after they have set up multi-factor authentication.
+    """Privileged accounts (``accounts.two_factor.holds_privileges``: staff, the admin's groups, trainers,
+    organisers, facilitators) reach nothing but their account pages until they have set up two-factor
+    authentication, and their first authenticator is confirmed by e-mail.
 
-    allauth asks for the second factor at every login once it is enabled, so requiring it to be enabled here
-    means every admin session was opened with two factors.
+    allauth asks for the second factor at every login once it is enabled, so requiring it here means every
+    privileged session was opened with two factors.
     """
 
     def __init__(self, get_response):
@@ -32,8 +37,12 @@ class AdminRequiresMFAMiddleware:
             if not next_url.startswith(ADMIN_PREFIXES):
                 next_url = "/admin/"
             return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
-        if path.startswith(ADMIN_PREFIXES):
-            user = request.user
-            if user.is_authenticated and may_use_admin(user) and not is_mfa_enabled(user):
-                return redirect("accounts:mfa_required")
+        user = request.user
+        if (
+            user.is_authenticated
+            and not OPEN_WITHOUT_TWO_FACTORS.match(path)
+            and holds_privileges(user)
+            and not has_two_factors(user)
+        ):
+            return redirect("accounts:mfa_required")
         return self.get_response(request)

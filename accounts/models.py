@@ -66,3 +66,26 @@ class TeacherProfile(models.Model):
     def for_user(cls, user):
         profile, _created = cls.objects.get_or_create(user=user)
         return profile
+
+
+class AuthenticatorConfirmation(models.Model):
+    """The e-mail confirmation a privileged account's first authenticator waits for before it counts.
+
+    Someone who has only the password of a trainer or administrator could otherwise enrol their own authenticator
+    app and have two factors; the link goes to the account's address, which they do not have. An authenticator
+    with no confirmation row was enrolled before this rule or by ``load_demo`` and counts as it is.
+    """
+
+    authenticator = models.OneToOneField(
+        "mfa.Authenticator", verbose_name=_("authenticator"), on_delete=models.CASCADE, related_name="confirmation"
+    )
+    key_digest = models.CharField(_("key (SHA-256)"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("authenticator confirmation")
+        verbose_name_plural = _("authenticator confirmations")
+
+    def __str__(self):
+        return f"{self.authenticator} ({'confirmed' if self.confirmed_at else 'waiting'})"

@@ -7,4 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("mfa-required/", views.mfa_required, name="mfa_required"),
+    path("mfa-confirm/<str:key>/", views.confirm_authenticator, name="confirm_authenticator"),
 ]

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from . import two_factor
 from .forms import TeacherProfileForm
 from .models import TeacherProfile
 
@@ -24,3 +25,15 @@ def profile(request):
 @login_required
 def mfa_required(request):
     return render(request, "accounts/mfa_required.html", status=403)
+
+
+def confirm_authenticator(request, key):
+    """The link of the e-mail a privileged account's first authenticator sends; confirming takes a POST, so that a
+    mail scanner opening the link confirms nothing."""
+    context = {}
+    if request.method == "POST":
+        context["confirmed"] = two_factor.confirm(key) is not None
+        context["invalid"] = not context["confirmed"]
+    return render(
+        request, "accounts/confirm_authenticator.html", context, status=400 if context.get("invalid") else 200
+    )

@@ -13,7 +13,7 @@ from courses.models import CoursePage
 from courses.signals import progress_changed
 
 from .admin.bulk import bulk_items_waiting
-from .models import CertificationProgramme
+from .models import CertificationProgramme, ModuleRequirement
 from .registry.eligibility import programmes_changed
 from .registry.issuing import certificate_pending
 from .tasks import issue_bulk_items, reevaluate_teacher, render_and_sign_certificate
@@ -35,7 +35,7 @@ def issue_waiting_items(sender, item_ids, **kwargs):
 
 
 for changed in (post_save, post_delete):
-    for model in (CertificationProgramme, CoursePage):
+    for model in (CertificationProgramme, ModuleRequirement, CoursePage):
         changed.connect(programmes_changed, sender=model, dispatch_uid=f"certification.catalogue.{model.__name__}")
 m2m_changed.connect(
     programmes_changed, sender=CertificationProgramme.required_courses.through, dispatch_uid="certification.catalogue"

@@ -101,7 +101,13 @@ def session_attendance(request, session_id):
             csv_form = AttendanceCSVForm(request.POST, request.FILES)
             if csv_form.is_valid():
                 try:
-                    report = attendance.attendance_from_csv(training, csv_form.cleaned_data["file"], request.user)
+                    report = attendance.attendance_from_csv(
+                        training,
+                        csv_form.cleaned_data["file"],
+                        request.user,
+                        participants=session.community.members().values("user_id"),
+                        outsider=_("not a member of this community"),
+                    )
                 except attendance.AttendanceError as error:
                     csv_form.add_error("file", str(error))
         if action == "code":

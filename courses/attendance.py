@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -164,8 +165,21 @@ def email_rows(text):
         yield reader.line_num, (row[column] if column < len(row) else "").strip()
 
 
-def attendance_from_csv(session: TrainingSession, upload, by) -> CsvAttendanceReport:
-    """Record attendance from an uploaded CSV of e-mail addresses. Every row it cannot match is reported."""
+def registered_participants(session: TrainingSession):
+    """The ids of the people the session's list may credit: everyone registered (or waiting) and not cancelled."""
+    return session.registrations.exclude(status=Registration.Status.CANCELLED).values("user_id")
+
+
+def attendance_from_csv(session: TrainingSession, upload, by, participants=None, outsider=None) -> CsvAttendanceReport:
+    """Record attendance from an uploaded CSV of e-mail addresses. Every row it cannot match is reported.
+
+    Only ``participants`` (user ids; by default the session's registered participants, as the tick list) are
+    credited: an account outside them is reported with ``outsider`` as the reason, never recorded, since attended
+    hours count toward certificates. A community session passes its community's members.
+    """
+    if participants is None:
+        participants = registered_participants(session)
+        outsider = _("not registered for this session")
     data = upload.read(CSV_MAX_BYTES + 1)
     if len(data) > CSV_MAX_BYTES:
         raise AttendanceError(_("The file is larger than 2 MB."))
@@ -182,17 +196,20 @@ def attendance_from_csv(session: TrainingSession, upload, by) -> CsvAttendanceRe
             report.unmatched.append(UnmatchedRow(line, value, _("not an e-mail address")))
             continue
         wanted.setdefault(value.lower(), []).append((line, value))
-    users = {
-        user.email_lower: user
-        for user in get_user_model()
+    accounts = (
+        get_user_model()
         .objects.annotate(email_lower=Lower("email"))
         .filter(email_lower__in=list(wanted), is_active=True)
-    }
+        .annotate(participates=Exists(participants.filter(user_id=OuterRef("pk"))))
+    )
+    users = {user.email_lower: user for user in accounts}
     for email, occurrences in wanted.items():
         user = users.get(email)
         for position, (line, value) in enumerate(occurrences):
             if user is None:
                 report.unmatched.append(UnmatchedRow(line, value, _("no account has this e-mail address")))
+            elif not user.participates:
+                report.unmatched.append(UnmatchedRow(line, value, outsider))
             elif position:
                 report.unmatched.append(UnmatchedRow(line, value, _("repeats an earlier row")))
             elif record_attendance(session, user, Attendance.Method.CSV, by)[1]:

@@ -18,8 +18,30 @@ class CourseLevel(models.TextChoices):
     EXPERT = "expert", _("Expert")
 
 
+class Assurance(models.IntegerChoices):
+    """What a completion proves, weakest first: levels compare as numbers."""
+
+    VIEWED = 1, _("Viewed")
+    # The package says it is done; the browser could have said so on its own.
+    REPORTED = 2, _("Reported by the activity")
+    # A score the server recomputed from the package's own answers.
+    CHECKED = 3, _("Score checked by the server")
+    # Scored by the server without the answers ever reaching the browser (native assessments).
+    ASSESSED = 4, _("Assessed by the server")
+
+
 class CompletionRule(models.TextChoices):
     VIEWED = "viewed", _("Viewed")
     H5P_COMPLETED = "h5p_completed", _("H5P completed")
     H5P_PASSED = "h5p_passed", _("H5P score at or above the pass mark")
     QUIZ_PASSED = "quiz_passed", _("Quiz passed (scored by the server)")
+
+    @property
+    def assurance(self) -> Assurance:
+        """The level a completion under this rule proves at least."""
+        return {
+            CompletionRule.VIEWED: Assurance.VIEWED,
+            CompletionRule.H5P_COMPLETED: Assurance.REPORTED,
+            CompletionRule.H5P_PASSED: Assurance.CHECKED,
+            CompletionRule.QUIZ_PASSED: Assurance.ASSESSED,
+        }[self]

@@ -1,5 +1,7 @@
 """Enrolling in and leaving courses, with the course's rules enforced and a reason given for every refusal."""
 
+from types import SimpleNamespace
+
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -28,12 +30,24 @@ def missing_prerequisites(user, course):
     return [p for p in prerequisites if p.translation_key not in completed_keys]
 
 
+def passes_view_restrictions(user, page) -> bool:
+    """Whether ``user`` may see ``page`` under its view restrictions and its ancestors' (Wagtail's own check).
+
+    Outside a request there is no browser session, so a shared-password restriction, which only a session can
+    have passed, keeps everyone out: enrolling and posting statements need the page to be open to the person.
+    """
+    outside_a_request = SimpleNamespace(user=user, session={})
+    return all(restriction.accept_request(outside_a_request) for restriction in page.get_view_restrictions())
+
+
 def refusal_reason(user, course, now=None):
     """Why ``user`` cannot enrol in ``course`` now, or ``""`` when they can."""
     now = now or timezone.now()
     course = canonical(course)
     if not course.live:
         return _("This course is not open.")
+    if not passes_view_restrictions(user, course):
+        return _("This course is open only to some groups of teachers.")
     if course.enrolment_opens and now < course.enrolment_opens:
         return _("Enrolment opens on %(date)s.") % {
             "date": formats.date_format(timezone.localtime(course.enrolment_opens), "DATETIME_FORMAT")

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from core.generations import current_tokens, replace_token
@@ -81,3 +82,6 @@ def connect():
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(_page_changed, dispatch_uid="learner-cache.pages")
     post_delete.connect(_page_changed, sender=ModulePage, dispatch_uid="learner-cache.module-deleted")
+    # A cached xAPI access rests on the course's view restrictions too.
+    for signal in (post_save, post_delete):
+        signal.connect(_page_changed, sender=PageViewRestriction, dispatch_uid="learner-cache.view-restrictions")

@@ -31,7 +31,7 @@ from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page
 
-from .choices import CompletionRule
+from .choices import Assurance, CompletionRule
 from .enrolment import refusal_reason
 from .learner_cache import learner_changed
 from .models import Attendance, Enrolment, H5PAttempt, ModulePage, ModuleProgress, WorkshopPage
@@ -65,7 +65,12 @@ def record_view(user, module: ModulePage) -> ModuleProgress:
         learner_changed(user.pk)
         return ModuleProgress.objects.get(user=user, module=module)
     progress = ModuleProgress(
-        user=user, module=module, course=course, status=ModuleProgress.Status.COMPLETED, completed_at=timezone.now()
+        user=user,
+        module=module,
+        course=course,
+        status=ModuleProgress.Status.COMPLETED,
+        completed_at=timezone.now(),
+        assurance=Assurance.VIEWED,
     )
     with transaction.atomic():
         # On a conflict the row was inserted at the same instant (by another view, or an xAPI statement): viewing
@@ -74,7 +79,7 @@ def record_view(user, module: ModulePage) -> ModuleProgress:
             [progress],
             update_conflicts=True,
             unique_fields=["user", "module"],
-            update_fields=["status", "completed_at"],
+            update_fields=["status", "completed_at", "assurance"],
         )
         _recount_enrolment(user, course)
     # A bulk insert and an UPDATE send no post_save.
@@ -83,36 +88,58 @@ def record_view(user, module: ModulePage) -> ModuleProgress:
     return progress
 
 
-def module_score(module: ModulePage, attempts) -> tuple[Decimal | None, bool]:
-    """The module's score and whether every H5P activity in it was completed, from counted (unflagged) attempts.
+@dataclass(frozen=True)
+class ModuleResult:
+    """What a learner's counted (unflagged, finished) attempts show of a module.
 
-    The score is the lowest of the activities' best percentages: each activity must reach the pass mark.
+    ``score`` is the lowest of the activities' best percentages (each activity must reach the pass mark), from
+    scores the server checked only: a score the browser alone reports proves nothing. ``completed_at`` is the level
+    at which every activity was completed (the weakest activity's best level), None while one is not.
     """
+
+    score: Decimal | None
+    completed_at: int | None
+
+    @property
+    def all_completed(self):
+        return self.completed_at is not None
+
+
+def module_result(module: ModulePage, attempts) -> ModuleResult:
     package_ids = module.h5p_package_ids
-    best, completed = {}, set()
+    best, completed = {}, {}
     for attempt in attempts:
         if attempt.package_id not in package_ids:
             continue
         if attempt.completed:
-            completed.add(attempt.package_id)
-        if attempt.max_score:
+            completed[attempt.package_id] = max(completed.get(attempt.package_id, 0), attempt.assurance)
+        if attempt.max_score and attempt.assurance >= Assurance.CHECKED:
             percent = Decimal(attempt.raw_score) * 100 / Decimal(attempt.max_score)
             best[attempt.package_id] = max(best.get(attempt.package_id, Decimal(0)), percent)
     if not package_ids:
-        return None, False
+        return ModuleResult(None, None)
     score = min(best.get(package_id, Decimal(0)) for package_id in package_ids)
-    return score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), completed >= set(package_ids)
+    levels = [completed.get(package_id) for package_id in package_ids]
+    return ModuleResult(
+        score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), None if None in levels else min(levels)
+    )
 
 
-def is_module_complete(module: ModulePage, score, all_completed) -> bool:
-    if module.completion_rule == CompletionRule.VIEWED:
-        return True
-    if module.completion_rule == CompletionRule.H5P_COMPLETED:
-        return all_completed
-    if module.completion_rule == CompletionRule.QUIZ_PASSED:
+def proven_assurance(module: ModulePage, result: ModuleResult) -> int | None:
+    """The level at which ``module`` is complete by its rule, or None when it is not complete."""
+    rule = CompletionRule(module.completion_rule)
+    if rule == CompletionRule.VIEWED:
+        return Assurance.VIEWED
+    if rule == CompletionRule.QUIZ_PASSED:
         # Only the server-scored quiz completes such a module (``record_assessed_result``), never H5P statements.
-        return False
-    return score is not None and all_completed and score >= module.pass_mark
+        return None
+    if not result.all_completed:
+        return None
+    if rule == CompletionRule.H5P_COMPLETED:
+        return result.completed_at
+    if result.score is not None and result.score >= module.pass_mark:
+        return max(Assurance.CHECKED, result.completed_at)
+    return None
 
 
 @transaction.atomic
@@ -127,18 +154,20 @@ def evaluate_module(user, module: ModulePage) -> ModuleProgress:
         user=user, module=module, defaults={"course": course}
     )
     attempts = H5PAttempt.objects.filter(user=user, module=module, flagged=False, finished_at__isnull=False).only(
-        "package_id", "raw_score", "max_score", "completed"
+        "package_id", "raw_score", "max_score", "completed", "assurance"
     )
-    score, all_completed = module_score(module, attempts)
+    result = module_result(module, attempts)
     if module.completion_rule != CompletionRule.QUIZ_PASSED:
-        progress.best_score = score
-    newly_completed = progress.status != ModuleProgress.Status.COMPLETED and is_module_complete(
-        module, score, all_completed
-    )
+        progress.best_score = result.score
+    level = proven_assurance(module, result)
+    newly_completed = progress.status != ModuleProgress.Status.COMPLETED and level is not None
     if newly_completed:
         progress.status = ModuleProgress.Status.COMPLETED
         progress.completed_at = timezone.now()
-    progress.save(update_fields=["best_score", "status", "completed_at"])
+    if level is not None and (progress.assurance or 0) < level:
+        # A later attempt may prove more than the one that completed the module (a checked score after a report).
+        progress.assurance = level
+    progress.save(update_fields=["best_score", "status", "completed_at", "assurance"])
     if newly_completed:
         _recount_enrolment(user, course)
         # One announcement covers the course too: certification re-evaluates the whole teacher.
@@ -162,7 +191,8 @@ def record_assessed_result(user, module: ModulePage, score: Decimal, passed: boo
     if newly_completed:
         progress.status = ModuleProgress.Status.COMPLETED
         progress.completed_at = timezone.now()
-    progress.save(update_fields=["best_score", "status", "completed_at"])
+        progress.assurance = Assurance.ASSESSED
+    progress.save(update_fields=["best_score", "status", "completed_at", "assurance"])
     if newly_completed:
         _recount_enrolment(user, course)
     learner_changed(user.pk)

@@ -9,7 +9,10 @@ session user's. A statement id is stored once; a replay changes nothing.
 Attempts follow Moodle's ``mod_h5pactivity``: a top-level ``attempted`` opens an attempt, statements from
 sub-content attach to the current one, and a top-level statement with a result closes it. Where the content
 type allows it, the score the browser claims is re-computed from the package's own answers
-(``courses.h5p.scoring``); a statement whose score does not match is stored, flagged, and not counted.
+(``courses.h5p.scoring``); a statement whose score does not match is stored, flagged, and not counted. Each
+statement and attempt records what it proves (``courses.choices.Assurance``): *checked* when its score was
+recomputed and matched, *reported* otherwise (no score, or a content type the server cannot re-score); a rule
+with a pass mark counts checked scores only.
 """
 
 import json
@@ -18,6 +21,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -26,15 +30,16 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from . import learner_cache
+from .choices import Assurance
+from .enrolment import passes_view_restrictions
 from .h5p.player import is_activity_of
 from .h5p.scoring import ImpossibleResponse, find_sub_content, rescore_statement, sub_content_id
-from .models import Enrolment, H5PAttempt, H5PPackage, ModulePage, XAPIStatement
+from .models import Enrolment, H5PAttempt, H5PPackage, ModulePage, ModuleProgress, XAPIStatement
 from .models.pages import canonical
 from .progress import PAGE_PATH_STEP, evaluate_module
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_SCORE = Decimal("999999.99")  # what H5PAttempt.raw_score/max_score can hold
-RATE_LIMIT = 120  # statements per learner per window; a long QuestionSet sends a few dozen
 RATE_WINDOW_SECONDS = 60
 PACKAGE_CACHE_SECONDS = 3600
 ACCESS_CACHE_SECONDS = 600
@@ -98,12 +103,17 @@ def current_window() -> int:
     return int(timezone.now().timestamp()) // RATE_WINDOW_SECONDS
 
 
+def rate_limit() -> int:
+    """Statements per learner per window: the ``XAPI_STATEMENTS_PER_MINUTE`` setting."""
+    return settings.XAPI_STATEMENTS_PER_MINUTE
+
+
 def within_rate_limit(user) -> bool:
     """Count one statement for ``user`` in the current window; False once the window's allowance is used."""
     key = f"courses:xapi-rate:{user.pk}:{current_window()}"
     cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
     try:
-        return cache.incr(key) <= RATE_LIMIT
+        return cache.incr(key) <= rate_limit()
     except ValueError:
         # The key expired between add and incr: this statement opens a fresh window.
         cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
@@ -232,6 +242,9 @@ def _check_access(user, module_id, package_id) -> int:
     ).exists()
     if not enrolled:
         raise StatementRejected(_("You are not enrolled in this module's course."), status=403)
+    # An enrolment made before the course was restricted to a group does not outlive the restriction.
+    if not passes_view_restrictions(user, module):
+        raise StatementRejected(_("This course is open only to some groups of teachers."), status=403)
     return canonical(module).pk
 
 
@@ -252,26 +265,35 @@ def _question_set_responses(attempt):
     return dict(rows)
 
 
-def _check_score(statement, package, attempt):
-    """A reason to flag the statement, or ``""`` when its score is what the package gives (or cannot be checked)."""
+def _check_score(statement, package, attempt) -> tuple[str, Assurance]:
+    """A reason to flag the statement (``""`` when none), and what its result proves.
+
+    A score the package gives for the statement's answers is *checked*; a statement without a score, or of a
+    content type the server cannot re-score, is only *reported*: the browser's word, kept, and counted where a
+    rule asks for no more.
+    """
     result = statement.get("result") or {}
     if "score" not in result:
-        return ""
+        return "", Assurance.REPORTED
     sub_responses = None
     if not sub_content_id((statement.get("object") or {}).get("id")) and package.main_library == "H5P.QuestionSet":
         sub_responses = _question_set_responses(attempt)
     try:
         score = rescore_statement(package.content, package.main_library, statement, sub_responses)
     except ImpossibleResponse as error:
-        return _("The response could not have come from this activity: %(reason)s.") % {"reason": error}
-    if score is not None and not score.matches(result["score"]):
-        return _("The claimed score %(claimed)s/%(max)s is not what the answers give (%(real)s/%(real_max)s).") % {
+        reason = _("The response could not have come from this activity: %(reason)s.") % {"reason": error}
+        return reason, Assurance.REPORTED
+    if score is None:
+        return "", Assurance.REPORTED
+    if not score.matches(result["score"]):
+        reason = _("The claimed score %(claimed)s/%(max)s is not what the answers give (%(real)s/%(real_max)s).") % {
             "claimed": result["score"].get("raw"),
             "max": result["score"].get("max"),
             "real": score.raw,
             "real_max": score.max,
         }
-    return ""
+        return reason, Assurance.REPORTED
+    return "", Assurance.CHECKED
 
 
 def receive(user, payload: dict) -> IntakeResult:
@@ -306,23 +328,44 @@ def receive(user, payload: dict) -> IntakeResult:
     try:
         return _record(user, module_id, package, statement, statement_id, verb, part, raw, maximum, closes)
     except IntegrityError:
-        # The statement id is already stored: a replay, or the player retrying a post that did arrive.
-        return IntakeResult(None, duplicate=True)
+        # The statement id is already stored: a replay, or the player retrying a post that did arrive (the whole
+        # transaction, attempt included, is undone). Any other broken constraint is a fault, not a replay.
+        if XAPIStatement.objects.filter(statement_id=statement_id).exists():
+            return IntakeResult(None, duplicate=True)
+        raise
+
+
+def _lock_learner_module(user, module_id):
+    """Lock the learner's progress row in the module (created if need be) until the transaction ends.
+
+    Every statement of one learner in one module takes this lock first, so attempts are numbered and closed one
+    statement at a time: two statements at once can neither take the same attempt number nor both open one.
+    """
+    locked = ModuleProgress.objects.select_for_update().filter(user=user, module_id=module_id).values_list("pk")
+    if locked.first() is None:
+        # No view recorded yet (a statement posted without opening the page): the row to lock is made here.
+        course = ModulePage.objects.get(pk=module_id).course
+        ModuleProgress.objects.bulk_create(
+            [ModuleProgress(user=user, module_id=module_id, course=course)], ignore_conflicts=True
+        )
+        learner_cache.learner_changed(user.pk)  # a bulk insert sends no post_save
+        locked.get()
 
 
 def _record(user, module_id, package, statement, statement_id, verb, part, raw, maximum, closes):
     result = statement.get("result") or {}
     package_id = package.id
     with transaction.atomic():
+        _lock_learner_module(user, module_id)
         attempt = (
-            H5PAttempt.objects.select_for_update()
-            .filter(user=user, module_id=module_id, package_id=package_id)
+            H5PAttempt.objects.filter(user=user, module_id=module_id, package_id=package_id)
             .order_by("-number")
             .first()
         )
         opens = attempt is None or attempt.finished_at is not None or (not part and verb == ATTEMPTED)
         # A new attempt holds no statement yet, so its QuestionSet responses are none.
-        flag_reason = _check_score(statement, package, None if opens else attempt)[:255]
+        flag_reason, assurance = _check_score(statement, package, None if opens else attempt)
+        flag_reason = flag_reason[:255]
         closing = {}
         if closes:
             closing = {
@@ -332,6 +375,7 @@ def _record(user, module_id, package, statement, statement_id, verb, part, raw, 
                 "success": result.get("success") if isinstance(result.get("success"), bool) else None,
                 "flagged": bool(flag_reason),
                 "flag_reason": flag_reason,
+                "assurance": assurance,
             }
         if opens:
             number = attempt.number + 1 if attempt else 1
@@ -356,6 +400,7 @@ def _record(user, module_id, package, statement, statement_id, verb, part, raw, 
             response=str(result.get("response", ""))[:10000],
             flagged=bool(flag_reason),
             flag_reason=flag_reason,
+            assurance=assurance,
             payload=statement,
         )
         if closes and not flag_reason:

@@ -1,6 +1,6 @@
 from django.apps import AppConfig, apps
 from django.db import models
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_migrate, post_save
 
 
 def sync_roles_after_migrate(sender, using, **kwargs):
@@ -26,6 +26,29 @@ def grant_trainers_new_index(sender, instance, created, raw=False, **kwargs):
         grant_trainer_pages([instance])
 
 
+# The relations that make an account privileged (accounts.two_factor.holds_privileges): a change forgets its answer.
+ROLE_RELATIONS = [
+    ("accounts", "user", "groups"),
+    ("accounts", "user", "user_permissions"),
+    ("courses", "coursepage", "trainers"),
+    ("courses", "trainingsession", "organisers"),
+    ("community", "communitypage", "facilitators"),
+]
+
+
+def role_relation_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    from accounts.models import User
+    from accounts.two_factor import roles_changed
+
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, User):
+        roles_changed([instance.pk])
+    elif model is User:
+        # A cleared relation names no one: everyone who held it may have lost or kept a role.
+        roles_changed(pk_set if pk_set is not None else User.objects.values_list("pk", flat=True))
+
+
 class LmsConfig(AppConfig):
     name = "lms"
     verbose_name = "IE Academy"
@@ -46,3 +69,6 @@ class LmsConfig(AppConfig):
             except LookupError:
                 continue
             post_save.connect(grant_trainers_new_index, sender=model, dispatch_uid=f"lms.grant_trainers.{model_name}")
+        for app_label, model_name, field in ROLE_RELATIONS:
+            through = getattr(apps.get_model(app_label, model_name), field).through
+            m2m_changed.connect(role_relation_changed, sender=through, dispatch_uid=f"lms.roles.{model_name}.{field}")

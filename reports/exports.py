@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from accounts.choices import County, SchoolLevel
 from accounts.models import User
 from certification.models import Certificate
+from courses.choices import Assurance
 from courses.models import Attendance, Enrolment, ModuleProgress, TrainingSession
 
 from .statistics import cohort, course_filter, issued_certificates, learner_filter
@@ -68,18 +69,27 @@ def prefixed(prefix, fields):
     return tuple(f"{prefix}{name}" for name in fields)
 
 
-def learner_progress_rows(scope, filters) -> Iterator[tuple]:
-    completed_modules = (
+def _completed_modules(**only):
+    """The number of the enrolment's modules completed (and matching ``only``), as a subquery."""
+    modules = (
         ModuleProgress.objects.filter(
-            user=OuterRef("user"), course=OuterRef("course"), status=ModuleProgress.Status.COMPLETED
+            user=OuterRef("user"), course=OuterRef("course"), status=ModuleProgress.Status.COMPLETED, **only
         )
         .values("user")
         .annotate(total=Count("pk"))
         .values("total")
     )
+    return Coalesce(Subquery(modules, output_field=IntegerField()), 0)
+
+
+def learner_progress_rows(scope, filters) -> Iterator[tuple]:
     rows = (
         cohort(scope, filters)
-        .annotate(completed_modules=Coalesce(Subquery(completed_modules, output_field=IntegerField()), 0))
+        .annotate(
+            completed_modules=_completed_modules(),
+            # Completions the server could not check (the activity's own report): a reader weighs them apart.
+            reported_modules=_completed_modules(assurance=Assurance.REPORTED),
+        )
         .order_by("course__title", "user__email", "pk")
         .values_list(
             "course__title",
@@ -88,6 +98,7 @@ def learner_progress_rows(scope, filters) -> Iterator[tuple]:
             "status",
             "enrolled_at",
             "completed_modules",
+            "reported_modules",
             "progress_percent",
             "completed_at",
         )
@@ -233,6 +244,7 @@ EXPORTS = {
                 _("Status"),
                 _("Enrolled at"),
                 _("Modules completed"),
+                _("of which only reported by the activity"),
                 _("Progress (%)"),
                 _("Completed at"),
             ),

@@ -2,7 +2,7 @@
 ``certification``)."""
 
 from .certificates import Certificate, CertificateImmutable, CertificateQuerySet, SerialCounter, certificate_cache_key
-from .programmes import CertificationProgramme
+from .programmes import CertificationProgramme, ModuleRequirement
 from .requests import ApprovalRequest, BulkIssue, BulkIssueItem
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "CertificateImmutable",
     "CertificateQuerySet",
     "CertificationProgramme",
+    "ModuleRequirement",
     "SerialCounter",
     "certificate_cache_key",
 ]

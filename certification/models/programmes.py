@@ -7,10 +7,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
 from wagtail.search import index
+
+from courses.choices import Assurance
 
 
 class CertificationProgramme(index.Indexed, ClusterableModel):
@@ -105,6 +108,15 @@ class CertificationProgramme(index.Indexed, ClusterableModel):
             ],
             heading=_("Requirements"),
         ),
+        InlinePanel(
+            "module_requirements",
+            heading=_("Modules and what their completion must prove"),
+            label=_("module"),
+            help_text=_(
+                "A module listed here counts only when completed at this level or above: viewed; reported by the "
+                "activity (the browser's word); score checked by the server; assessed by the server."
+            ),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("validity_years"),
@@ -149,3 +161,25 @@ class CertificationProgramme(index.Indexed, ClusterableModel):
             return issued_on.replace(year=issued_on.year + self.validity_years)
         except ValueError:  # 29 February
             return issued_on.replace(year=issued_on.year + self.validity_years, day=28)
+
+
+class ModuleRequirement(Orderable):
+    """A module a programme requires, and the least a completion of it must prove (``courses.choices.Assurance``)."""
+
+    programme = ParentalKey(CertificationProgramme, on_delete=models.CASCADE, related_name="module_requirements")
+    module = models.ForeignKey(
+        "courses.ModulePage", verbose_name=_("module"), on_delete=models.CASCADE, related_name="+"
+    )
+    assurance = models.PositiveSmallIntegerField(
+        _("completion must prove at least"), choices=Assurance.choices, default=Assurance.CHECKED
+    )
+
+    panels = [FieldRowPanel([FieldPanel("module"), FieldPanel("assurance")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("module requirement")
+        verbose_name_plural = _("module requirements")
+        constraints = [models.UniqueConstraint(fields=["programme", "module"], name="unique_module_requirement")]
+
+    def __str__(self):
+        return f"{self.module} ≥ {self.get_assurance_display()}"

@@ -35,9 +35,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.generations import current_token, replace_token
+from courses.choices import Assurance
 from courses.models import Attendance, CoursePage, Enrolment, ModuleProgress, TrainingSession
 
-from ..models import Certificate, CertificationProgramme
+from ..models import Certificate, CertificationProgramme, ModuleRequirement
 
 
 class Kind:
@@ -46,6 +47,7 @@ class Kind:
     SCORE = "score"
     PREREQUISITE = "prerequisite"
     COMMUNITY_SESSIONS = "community_sessions"
+    MODULE = "module"
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ class Fact:
     ATTENDED = "attended"
     SCORED = "scored"
     CERTIFICATE = "certificate"
+    MODULE = "module"
 
 
 # The columns of the teacher query after (user id, fact); each fact fills only some of them.
@@ -162,7 +165,14 @@ def _fact_queries():
         day="valid_until",
         programme_id="programme_id",
     )
-    return completed, attended, scored, held
+    # Completed modules with what their completion proves, for programmes that name modules and a level.
+    modules = _fact_rows(
+        ModuleProgress.objects.filter(status=ModuleProgress.Status.COMPLETED, assurance__isnull=False),
+        Fact.MODULE,
+        course_key="module__translation_key",
+        amount="assurance",
+    )
+    return completed, attended, scored, held, modules
 
 
 def _facts(user_ids):
@@ -180,6 +190,8 @@ class TeacherRecord:
     community_sessions: int = 0
     best_scores: dict[str, list[Decimal]] = field(default_factory=lambda: defaultdict(list))
     current_certificates: dict[int, HeldCertificate] = field(default_factory=dict)
+    # {module translation key: the highest level at which it was completed, in any language}
+    module_levels: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, user) -> "TeacherRecord":
@@ -208,6 +220,9 @@ class TeacherRecord:
                     record.workshops.append((amount, moment))
             elif fact == Fact.SCORED:
                 record.best_scores[str(course_key)].append(amount)
+            elif fact == Fact.MODULE:
+                key = str(course_key)
+                record.module_levels[key] = max(record.module_levels.get(key, 0), int(amount))
             else:
                 record.current_certificates[programme_id] = HeldCertificate(serial, text, day)
         return records
@@ -251,10 +266,16 @@ class TeacherRecord:
 def active_programmes():
     """Open programmes with their required courses and prerequisite, in two queries."""
     courses = CoursePage.objects.only("id", "title", "translation_key")
+    module_requirements = ModuleRequirement.objects.select_related("module").only(
+        "programme_id", "assurance", "sort_order", "module__title", "module__translation_key"
+    )
     return (
         CertificationProgramme.objects.filter(is_active=True)
         .select_related("prerequisite")
-        .prefetch_related(Prefetch("required_courses", queryset=courses))
+        .prefetch_related(
+            Prefetch("required_courses", queryset=courses),
+            Prefetch("module_requirements", queryset=module_requirements),
+        )
     )
 
 
@@ -391,7 +412,30 @@ def judge(programme: CertificationProgramme, record: TeacherRecord, titles: dict
                 required=programme.minimum_community_sessions,
             )
         )
+    for needed in programme.module_requirements.all():
+        requirements.append(_module_requirement(needed, record))
     return Eligibility(programme, tuple(requirements), record.current_certificates.get(programme.pk))
+
+
+def _module_requirement(needed, record: TeacherRecord) -> Requirement:
+    """One module a programme names: completed, and at the level the programme asks of its completion."""
+    level = record.module_levels.get(str(needed.module.translation_key))
+    required = Assurance(needed.assurance)
+    if level is None:
+        detail = _("Not completed yet; needs: %(required)s") % {"required": required.label}
+    else:
+        detail = _("Completed: %(level)s; needs: %(required)s") % {
+            "level": Assurance(level).label,
+            "required": required.label,
+        }
+    return Requirement(
+        Kind.MODULE,
+        _("Module: %(module)s") % {"module": needed.module.title},
+        met=level is not None and level >= required,
+        detail=detail,
+        current=level,
+        required=int(required),
+    )
 
 
 def evaluate_all(user, programmes=None, *, record: TeacherRecord | None = None, titles=None) -> list[Eligibility]:

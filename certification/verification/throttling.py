@@ -10,17 +10,10 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from accounts.network import client_address
+
 DEFAULT_LOOKUPS_PER_MINUTE = 30
 DEFAULT_UNKNOWN_PER_HOUR = 20
-
-
-def client_address(request) -> str:
-    """The client's address; the first X-Forwarded-For hop only behind a proxy the settings say to trust."""
-    if getattr(settings, "VERIFY_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()[:64]
-    return request.META.get("REMOTE_ADDR", "")[:64]
 
 
 def _key(scope: str, address: str, window: int) -> str:

@@ -11,6 +11,13 @@ the xAPI intake compares it with the claimed ``result.score``:
   correct, and with ``behaviour.singlePoint`` turns the result into ``weight`` or 0 at ``passPercentage``.
 - ``H5P.TrueFalse``: the response is ``"true"`` or ``"false"``; 1 point out of 1 when it is the correct one
   (``correct`` is the string ``"true"``, anything else means false, as in the library).
+- ``H5P.DragText`` (``h5p-drag-text.js`` 1.8): the text marks each answer ``*answer:tip\\+right\\-wrong*``; the
+  response is the text of the word in each drop zone (``""`` for an empty one), in order, joined by ``[,]``; one
+  point per zone holding its own word, out of the number of zones.
+- ``H5P.Blanks`` (Fill in the blanks, ``blanks.js`` 1.12): each ``*alternative/alternative:tip*`` in the
+  questions is a blank; the response is what was typed in each blank, joined by ``[,]``; one point per blank
+  whose trimmed input equals an alternative (ignoring case unless ``caseSensitive``; within the library's
+  Damerau-Levenshtein allowance with ``acceptSpellingErrors``), out of the number of blanks.
 - ``H5P.QuestionSet``: the sum over its questions (each re-scored from its own ``answered`` statement, passed
   in as ``sub_responses``), out of the sum of their maximums; only when every question is of a type above.
 - ``IEA.Quiz`` (our demo library, ``courses/h5p/demo``): see ``rescore_iea_quiz``.
@@ -25,6 +32,7 @@ Usage by the xAPI intake::
 two answers to a single-answer question …): treat the statement as forged.
 """
 
+import html
 import math
 import re
 from collections.abc import Mapping
@@ -173,11 +181,140 @@ def rescore_iea_question(params: Mapping, response: str) -> Score:
     return Score(_iea_question_points(params, response), 1)
 
 
+DRAG_TEXT_PART = re.compile(r"(\*.*?\*)")
+DRAG_TEXT_TIP = re.compile(r":[^\\*]+")
+DRAG_TEXT_RIGHT = re.compile(r"\\\+[^\\*:]+")
+DRAG_TEXT_WRONG = re.compile(r"\\-[^\\*:]+")
+
+
+def drag_text_answers(text_field) -> list[str]:
+    """The word each drop zone of an ``H5P.DragText`` expects, in order (``parseText`` and ``lex`` of the library)."""
+    if not isinstance(text_field, str):
+        return []
+    text = re.sub(r"\r\n|\n|\r", "<br/>", text_field)
+    answers = []
+    for part in DRAG_TEXT_PART.split(text):
+        if not (part.startswith("*") and part.endswith("*")):
+            continue
+        word = part[1:] if part.startswith("*") else part
+        word = word[:-1] if word.endswith("*") else word
+        # As the library: the tip and feedbacks are found in the marked part and cut out of the word.
+        for pattern in (DRAG_TEXT_TIP, DRAG_TEXT_RIGHT, DRAG_TEXT_WRONG):
+            found = pattern.findall(part)
+            if found:
+                word = word.replace(",".join(found), "", 1)
+        answers.append(word.rstrip())
+    return answers
+
+
+def _text_responses(response, count, what):
+    if not isinstance(response, str):
+        raise ImpossibleResponse("the response is not text")
+    given = response.split(RESPONSE_SEPARATOR)
+    if given == [""] and count == 0:
+        given = []
+    if len(given) != count:
+        raise ImpossibleResponse(f"the response has {len(given)} {what}, the activity {count}")
+    return given
+
+
+def rescore_drag_text(params: Mapping, response: str) -> Score:
+    """The score ``H5P.DragText`` gives: one point per drop zone holding its own word."""
+    answers = drag_text_answers(params.get("textField"))
+    placed = _text_responses(response, len(answers), "drop zones")
+    # Each word is one draggable: a response may place it once, and only words of the text exist.
+    available = list(answers)
+    for word in placed:
+        if word == "":
+            continue
+        if word not in available:
+            raise ImpossibleResponse("the response places a word the activity does not offer")
+        available.remove(word)
+    return Score(sum(1 for word, answer in zip(placed, answers, strict=True) if word == answer), len(answers))
+
+
+def blanks_solutions(questions) -> list[list[str]]:
+    """The accepted alternatives of each blank of an ``H5P.Blanks``, in order (``handleBlanks``, ``parseSolution``)."""
+    blanks = []
+    for question in questions if isinstance(questions, list) else []:
+        if not isinstance(question, str):
+            continue
+        start = question.find("*")
+        while start != -1:
+            end = question.find("*", start + 1)
+            if end == -1:
+                break
+            content = question[start + 1 : end]
+            # "**" is no blank: the library goes on after it, as after a blank.
+            if content:
+                solution = content.split(":", 1)[0]
+                blanks.append([html.unescape(alternative.strip()) for alternative in solution.split("/")])
+            start = question.find("*", end + 1)
+    return blanks
+
+
+def spelling_distance(first: str, second: str) -> int:
+    """``H5P.TextUtilities.computeLevenshteinDistance(first, second, true)``, transpositions counted as it does."""
+    if first == second:
+        return 0
+    if not first or not second:
+        return len(first) or len(second)
+    distance = [[i] + [0] * len(second) for i in range(len(first) + 1)]
+    distance[0] = list(range(len(second) + 1))
+    for i in range(1, len(first) + 1):
+        for j in range(1, len(second) + 1):
+            cost = 0 if first[i - 1] == second[j - 1] else 1
+            distance[i][j] = min(distance[i - 1][j] + 1, distance[i][j - 1] + 1, distance[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and first[i - 1] == second[j - 2] and first[i - 2] == second[j - 1]:
+                distance[i][j] = min(distance[i][j], distance[i - 2][j - 2] + cost)
+    return distance[-1][-1]
+
+
+def _blank_is_right(typed, alternatives, behaviour):
+    typed = typed.strip()
+    if behaviour.get("caseSensitive") is not True:
+        typed, alternatives = typed.lower(), [alternative.lower() for alternative in alternatives]
+    for alternative in alternatives:
+        if behaviour.get("acceptSpellingErrors") is True:
+            errors = spelling_distance(typed, alternative)
+            if (len(alternative) > 9 and errors <= 2) or (len(alternative) > 3 and errors <= 1):
+                return True
+        if typed == alternative:
+            return True
+    return False
+
+
+def rescore_blanks(params: Mapping, response: str) -> Score:
+    """The score ``H5P.Blanks`` gives: one point per blank filled with one of its alternatives."""
+    blanks = blanks_solutions(params.get("questions"))
+    behaviour = params.get("behaviour") if isinstance(params.get("behaviour"), Mapping) else {}
+    typed = _text_responses(response, len(blanks), "blanks")
+    raw = sum(
+        1 for given, alternatives in zip(typed, blanks, strict=True) if _blank_is_right(given, alternatives, behaviour)
+    )
+    return Score(raw, len(blanks))
+
+
 SINGLE_RESPONSE_SCORERS = {
     "H5P.MultiChoice": rescore_multichoice,
     "H5P.TrueFalse": rescore_truefalse,
+    "H5P.DragText": rescore_drag_text,
+    "H5P.Blanks": rescore_blanks,
     "IEA.Quiz": rescore_iea_quiz,
 }
+
+
+def is_rescored(content: Mapping, main_library: str) -> bool:
+    """Whether the server re-computes the score of this package's top-level statements (see ``rescore_statement``).
+
+    A QuestionSet is re-scored only when every one of its questions is of a type re-scored.
+    """
+    if main_library == "H5P.QuestionSet":
+        questions = content.get("questions") if isinstance(content, Mapping) else None
+        return bool(questions) and all(
+            isinstance(q, Mapping) and library_name(q.get("library")) in SINGLE_RESPONSE_SCORERS for q in questions
+        )
+    return main_library in SINGLE_RESPONSE_SCORERS
 
 
 def rescore_question_set(params: Mapping, sub_responses: Mapping[str, str]) -> Score | None:

@@ -220,6 +220,26 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
             raise ValidationError(
                 {"completion_rule": _("This completion rule needs at least one H5P activity in the body.")}
             )
+        if self.completion_rule == CompletionRule.H5P_PASSED:
+            self._refuse_scores_the_server_cannot_check()
+
+    def _refuse_scores_the_server_cannot_check(self):
+        """A pass mark on a score only the browser vouches for would be a pass mark anyone can claim."""
+        from ..h5p.scoring import SINGLE_RESPONSE_SCORERS, is_rescored
+        from .h5p import H5PPackage
+
+        packages = H5PPackage.objects.filter(pk__in=self.h5p_package_ids).only("title", "main_library", "content_json")
+        unchecked = [package for package in packages if not is_rescored(package.content_json, package.main_library)]
+        if unchecked:
+            message = _(
+                "A pass mark needs scores the server can check, and it cannot re-score %(activities)s. Choose "
+                "“H5P completed” (it proves only that the activity says it is done), or use activities of a type "
+                "the server re-scores: %(types)s, or a Question Set made of them."
+            ) % {
+                "activities": ", ".join(f"“{p.title}” ({p.main_library})" for p in unchecked),
+                "types": ", ".join(name for name in SINGLE_RESPONSE_SCORERS if name.startswith("H5P.")),
+            }
+            raise ValidationError({"completion_rule": message})
 
     @cached_property
     def course(self):

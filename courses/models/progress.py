@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..choices import Assurance
+
 
 class Enrolment(models.Model):
     class Status(models.TextChoices):
@@ -46,6 +48,13 @@ class ModuleProgress(models.Model):
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     best_score = models.DecimalField(_("best score (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    assurance = models.PositiveSmallIntegerField(
+        _("assurance"),
+        choices=Assurance.choices,
+        null=True,
+        blank=True,
+        help_text=_("What the completion proves; empty while the module is not completed."),
+    )
     first_viewed_at = models.DateTimeField(_("first viewed at"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
@@ -78,6 +87,8 @@ class H5PAttempt(models.Model):
     success = models.BooleanField(_("success"), null=True, blank=True)
     flagged = models.BooleanField(_("flagged"), default=False)
     flag_reason = models.CharField(_("flag reason"), max_length=255, blank=True)
+    # Reported: the browser's word only. Checked: the score was recomputed by the server and matched.
+    assurance = models.PositiveSmallIntegerField(_("assurance"), choices=Assurance.choices, default=Assurance.REPORTED)
 
     class Meta:
         verbose_name = _("H5P attempt")
@@ -117,6 +128,7 @@ class XAPIStatement(models.Model):
     response = models.TextField(_("response"), blank=True)
     flagged = models.BooleanField(_("flagged"), default=False)
     flag_reason = models.CharField(_("flag reason"), max_length=255, blank=True)
+    assurance = models.PositiveSmallIntegerField(_("assurance"), choices=Assurance.choices, default=Assurance.REPORTED)
     payload = models.JSONField(_("statement"))
     stored_at = models.DateTimeField(_("stored at"), auto_now_add=True)
 

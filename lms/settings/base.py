@@ -161,6 +161,12 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Failed sign-ins: 5 per account in 5 minutes; a whole school shares one IP address, so the per-IP limit is wider.
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/5m/key"}
+# How many proxies of ours stand before the app server (the load balancer is one): every rate limit, allauth's
+# and ours, counts the client address they saw (accounts.network). 0: the connection's own address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Statements one learner may post per minute (courses.xapi): a long QuestionSet sends a few dozen.
+XAPI_STATEMENTS_PER_MINUTE = int(os.environ.get("XAPI_STATEMENTS_PER_MINUTE", "120"))
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGIN_URL = "account_login"

@@ -1,5 +1,6 @@
 """A staff user reaches the admin only with a second factor, and only through allauth's sign-in."""
 
+import re
 import time
 
 import pytest
@@ -7,6 +8,7 @@ from allauth.mfa import app_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.contrib.auth.models import Permission
+from django.core import mail
 
 from tests.accounts.factories import PASSWORD, UserFactory
 
@@ -58,7 +60,9 @@ def test_the_mfa_pages_stay_reachable_without_mfa(client, editor, path):
 
 
 @pytest.mark.django_db
-def test_setting_up_an_authenticator_app_opens_the_admin(client, editor):
+def test_setting_up_an_authenticator_app_opens_the_admin_once_confirmed_by_mail(
+    client, editor, django_capture_on_commit_callbacks
+):
     sign_in(client, editor)
     # allauth asks for the password again before a second factor is added.
     response = client.get("/zh-hant/accounts/2fa/totp/activate/")
@@ -66,10 +70,21 @@ def test_setting_up_an_authenticator_app_opens_the_admin(client, editor):
     client.post(response["Location"], {"password": PASSWORD})
     response = client.get("/zh-hant/accounts/2fa/totp/activate/")
     secret = response.context["form"].secret
-    response = client.post("/zh-hant/accounts/2fa/totp/activate/", {"code": current_code(secret)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/zh-hant/accounts/2fa/totp/activate/", {"code": current_code(secret)})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=editor, type=Authenticator.Type.TOTP).exists()
+    # The first authenticator of a privileged account counts once the account's owner confirms it by e-mail:
+    # a stolen password is not enough to enrol one's own.
+    assert client.get("/admin/")["Location"].startswith("/zh-hant/accounts/mfa-required/")
+    (message,) = mail.outbox
+    assert message.to == [editor.email]
+    link = re.search(r"http://testserver(/\S+/mfa-confirm/\S+/)", message.body).group(1)
+    assert client.get(link).status_code == 200  # a mail scanner opening the link confirms nothing
+    assert client.get("/admin/").status_code == 302
+    assert client.post(link).status_code == 200
     assert client.get("/admin/").status_code == 200
+    assert client.post(link).status_code == 400  # used once
 
 
 @pytest.mark.django_db

@@ -1,4 +1,5 @@
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from .factories import CommunityIndexPageFactory, CommunityPageFactory, ExpertIndexPageFactory, UserFactory
 
@@ -10,7 +11,10 @@ def community_index(home_page):
 
 @pytest.fixture
 def facilitator(db):
-    return UserFactory(email="facilitator@school.example.tw")
+    """With the authenticator app every privileged role must have."""
+    facilitator = UserFactory(email="facilitator@school.example.tw")
+    TOTP.activate(facilitator, generate_totp_secret())
+    return facilitator
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from certification.models import CertificationProgramme
 from certification.registry.eligibility import Kind, evaluate_eligibility
@@ -121,13 +122,20 @@ def test_ticking_members_records_attendance_through_the_shared_mechanism(client,
 def test_csv_upload_records_attendance_and_reports_unknown_rows(client, community, facilitator):
     session = community_session(community, days_from_now=0)
     member = UserFactory(email="mei@school.example.tw")
+    community.join(member)
+    UserFactory(email="stranger@school.example.tw")
     client.force_login(facilitator)
-    upload = SimpleUploadedFile("attendance.csv", b"email\nMei@school.example.tw\nnobody@nowhere.example\n")
+    upload = SimpleUploadedFile(
+        "attendance.csv", b"email\nMei@school.example.tw\nnobody@nowhere.example\nstranger@school.example.tw\n"
+    )
     response = client.post(
         reverse("community:session_attendance", args=[session.pk]), {"action": "csv", "file": upload}
     )
     assert response.status_code == 200
-    assert response.context["report"].unmatched[0].value == "nobody@nowhere.example"
+    unmatched = response.context["report"].unmatched
+    assert [row.value for row in unmatched] == ["nobody@nowhere.example", "stranger@school.example.tw"]
+    # An account that is not a member is reported, never credited.
+    assert unmatched[1].reason == str(_("not a member of this community"))
     assert Attendance.objects.get().user == member
     assert Attendance.objects.get().method == Attendance.Method.CSV
 

@@ -1,4 +1,5 @@
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 from django.utils.translation import override
 
@@ -31,7 +32,9 @@ def teacher(db):
 
 @pytest.fixture
 def trainer(course):
+    """A trainer of the course, with the authenticator app every privileged role must have."""
     trainer = UserFactory(email="trainer@school.example.tw")
+    TOTP.activate(trainer, generate_totp_secret())
     course.trainers.add(trainer)
     course.save()
     return trainer

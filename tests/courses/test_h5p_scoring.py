@@ -10,10 +10,15 @@ from courses.h5p.demo.quizzes import EXCHANGE_QUIZ
 from courses.h5p.scoring import (
     ImpossibleResponse,
     Score,
+    blanks_solutions,
+    drag_text_answers,
+    rescore_blanks,
+    rescore_drag_text,
     rescore_multichoice,
     rescore_question_set,
     rescore_statement,
     rescore_truefalse,
+    spelling_distance,
     sub_content_id,
 )
 
@@ -186,7 +191,7 @@ def test_question_set_sub_statements_are_rescored_by_their_own_library(question_
 
 
 def test_question_set_with_an_unsupported_question_cannot_be_rescored(question_set):
-    question_set["questions"].append({"library": "H5P.DragText 1.8", "params": {}, "subContentId": "dt"})
+    question_set["questions"].append({"library": "H5P.Essay 1.2", "params": {}, "subContentId": "essay"})
     assert rescore_statement(question_set, "H5P.QuestionSet", statement(""), {"mc-1": "0"}) is None
 
 
@@ -229,7 +234,7 @@ def test_iea_quiz_impossible_responses(response, sub_content):
 
 
 def test_other_content_types_cannot_be_rescored():
-    assert rescore_statement({"text": "x"}, "H5P.DragText", statement("x")) is None
+    assert rescore_statement({"text": "x"}, "H5P.Essay", statement("x")) is None
     assert rescore_statement({}, "H5P.Column", statement("")) is None
 
 
@@ -237,3 +242,40 @@ def test_sub_content_id_of_object_ids():
     assert sub_content_id(f"{IRI}?subContentId=f4e153ab-9205") == "f4e153ab-9205"
     assert sub_content_id(IRI) == ""
     assert sub_content_id(None) == ""
+
+
+# H5P.DragText and H5P.Blanks (their real packages are re-scored in test_xapi_assurance)
+
+
+def test_drag_text_words_tips_and_feedback_are_parsed_as_the_library_does():
+    text = "A *blue:the sky\\+Right!\\-Wrong* sky\nand *red* and ** and *green*."
+    # "**" is a drop zone whose word is empty, as the library's split makes it.
+    assert drag_text_answers(text) == ["blue", "red", "", "green"]
+
+
+def test_drag_text_scores_each_zone_and_refuses_words_it_does_not_offer():
+    params = {"textField": "*a* *b* *a*"}
+    assert rescore_drag_text(params, "a[,]b[,]a") == Score(3, 3)
+    assert rescore_drag_text(params, "[,]a[,]a") == Score(1, 3)
+    for impossible in ("a[,]a[,]a", "c[,][,]", "a[,]b"):
+        with pytest.raises(ImpossibleResponse):
+            rescore_drag_text(params, impossible)
+
+
+def test_blanks_alternatives_case_and_spelling():
+    params = {"questions": ["<p>*Taipei/臺北:capital* is in *Taiwan*, **, *&amp;*</p>"], "behaviour": {}}
+    assert blanks_solutions(params["questions"]) == [["Taipei", "臺北"], ["Taiwan"], ["&"]]
+    assert rescore_blanks(params, "臺北[,] taiwan [,]&") == Score(3, 3)
+    params["behaviour"] = {"caseSensitive": True}
+    assert rescore_blanks(params, "taipei[,]Taiwan[,]&") == Score(2, 3)
+    params["behaviour"] = {"caseSensitive": True, "acceptSpellingErrors": True}
+    # One slip is forgiven in a word of more than three characters, two in one of more than nine.
+    assert rescore_blanks(params, "Tiapei[,]Taiwna[,]x") == Score(2, 3)
+    with pytest.raises(ImpossibleResponse):
+        rescore_blanks(params, "Taipei[,]Taiwan")
+
+
+def test_spelling_distance_is_the_librarys():
+    assert spelling_distance("abcd", "abdc") == 1
+    assert spelling_distance("", "abc") == 3
+    assert spelling_distance("kitten", "sitting") == 3

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.choices import Assurance
 from courses.enrolment import EnrolmentRefused, enrol, refusal_reason, unenrol
 from courses.learner_cache import learner_changed
 from courses.models import Enrolment, H5PAttempt, ModulePage, ModuleProgress
@@ -147,8 +148,9 @@ class TestCompletion:
         module.refresh_from_db()
         EnrolmentFactory(user=teacher, course=course)
 
-        def attempt(package, raw, number=1, flagged=False):
+        def attempt(package, raw, number=1, flagged=False, assurance=Assurance.CHECKED):
             H5PAttempt.objects.create(
+                assurance=assurance,
                 user=teacher,
                 module=module,
                 package=package,
@@ -163,12 +165,15 @@ class TestCompletion:
         attempt(first, 5)
         attempt(second, 5, flagged=True)
         assert not evaluate_module(teacher, module).is_completed
+        # A full score only the browser vouches for (a type the server cannot re-score) does not pass.
+        attempt(second, 5, number=4, assurance=Assurance.REPORTED)
+        assert not evaluate_module(teacher, module).is_completed
         attempt(second, 3, number=2)
         progress = evaluate_module(teacher, module)
         assert progress.best_score == 60 and not progress.is_completed
         attempt(second, 4, number=3)
         progress = evaluate_module(teacher, module)
-        assert progress.best_score == 80 and progress.is_completed
+        assert progress.best_score == 80 and progress.is_completed and progress.assurance == Assurance.CHECKED
 
         module.completion_rule = "h5p_completed"
         module.save()

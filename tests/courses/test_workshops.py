@@ -122,11 +122,25 @@ def csv_upload(text, encoding):
 @pytest.mark.usefixtures("english")
 class TestAttendanceFromCsv:
     @pytest.fixture
-    def people(self):
-        return [
-            UserFactory(email="wang@school.example.tw"),
-            UserFactory(email="Lin@School.example.tw"),
+    def people(self, session):
+        people = [UserFactory(email="wang@school.example.tw"), UserFactory(email="Lin@School.example.tw")]
+        for person in people:
+            RegistrationFactory(session=session, user=person)
+        return people
+
+    def test_only_registered_participants_are_credited(self, session, people):
+        # The tick list refuses strangers; so does the CSV, which reports them instead of recording them.
+        UserFactory(email="stranger@school.example.tw")
+        cancelled = UserFactory(email="gone@school.example.tw")
+        RegistrationFactory(session=session, user=cancelled, status=Registration.Status.CANCELLED)
+        text = "email\nwang@school.example.tw\nstranger@school.example.tw\ngone@school.example.tw\n"
+        report = attendance.attendance_from_csv(session, csv_upload(text, "utf-8"), by=None)
+        assert [user.email for user in report.recorded] == ["wang@school.example.tw"]
+        assert [(row.value, row.reason) for row in report.unmatched] == [
+            ("stranger@school.example.tw", "not registered for this session"),
+            ("gone@school.example.tw", "not registered for this session"),
         ]
+        assert list(Attendance.objects.values_list("user__email", flat=True)) == ["wang@school.example.tw"]
 
     @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp950", "utf-8"])
     def test_encodings_from_excel(self, session, people, encoding):
@@ -242,7 +256,7 @@ class TestAttendanceViews:
         assert set(Attendance.objects.values_list("user_id", flat=True)) == {registered[0].pk, registered[2].pk}
 
     def test_trainer_uploads_a_csv_and_sees_unmatched_rows(self, client, workshop, trainer):
-        UserFactory(email="a@school.example.tw")
+        attendance.register(workshop.session, UserFactory(email="a@school.example.tw"))
         client.force_login(trainer)
         url = reverse("courses:session_attendance", args=[workshop.session_id])
         upload = io.BytesIO("電子郵件\na@school.example.tw\nb@school.example.tw\n".encode("cp950"))

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from certification.models import Certificate
+from courses.choices import Assurance
 from courses.models import Attendance, Enrolment, ModuleProgress, Registration, TrainingSession
 from reports.filters import ReportFilters
 from tests.certification.factories import ProgrammeFactory
@@ -40,8 +41,10 @@ def enrol(user, course, enrolled_at, completed_at=None):
     return enrolment
 
 
-def progress(user, module, course, status):
-    return ModuleProgress.objects.create(user=user, module=module, course=course, status=status)
+def progress(user, module, course, status, assurance=None):
+    if status == COMPLETED and assurance is None:
+        assurance = Assurance.CHECKED
+    return ModuleProgress.objects.create(user=user, module=module, course=course, status=status, assurance=assurance)
 
 
 @pytest.fixture
@@ -65,8 +68,10 @@ def world(home_page):
     administrator = staff("admin@ie-academy.tw", "Certification administrators")
 
     enrol(t1, course_a, at(2026, 1, 10), completed_at=at(2026, 2, 5))
-    for module in (a1, a2, a3):
+    for module in (a1, a2):
         progress(t1, module, course_a, COMPLETED)
+    # Completed on the activity's own report: the learner progress export counts it apart.
+    progress(t1, a3, course_a, COMPLETED, Assurance.REPORTED)
     enrol(t2, course_a, at(2026, 1, 20))
     progress(t2, a1, course_a, COMPLETED)
     progress(t2, a2, course_a, IN_PROGRESS)

@@ -118,26 +118,27 @@ def test_learner_progress_in_excel(client, world):
         "Status",
         "Enrolled at",
         "Modules completed",
+        "of which only reported by the activity",
         "Progress (%)",
         "Completed at",
     ]
-    summary = [(row[0], row[1], row[7], row[8].date().isoformat(), row[9], row[10]) for row in rows[1:]]
+    summary = [(row[0], row[1], row[7], row[8].date().isoformat(), row[9], row[10], row[11]) for row in rows[1:]]
     assert summary == [
-        ("國際教育概論", "t1@school.example.tw", "Active", "2026-01-10", 3, 100),
-        ("國際教育概論", "t2@school.example.tw", "Active", "2026-01-20", 1, 0),
-        ("國際教育概論", "t3@school.example.tw", "Active", "2026-02-03", 0, 0),
-        ("課程設計", "t1@school.example.tw", "Active", "2026-03-01", 2, 100),
-        ("課程設計", "t2@school.example.tw", "Active", "2026-03-02", 0, 0),
+        ("國際教育概論", "t1@school.example.tw", "Active", "2026-01-10", 3, 1, 100),
+        ("國際教育概論", "t2@school.example.tw", "Active", "2026-01-20", 1, 0, 0),
+        ("國際教育概論", "t3@school.example.tw", "Active", "2026-02-03", 0, 0, 0),
+        ("課程設計", "t1@school.example.tw", "Active", "2026-03-01", 2, 0, 100),
+        ("課程設計", "t2@school.example.tw", "Active", "2026-03-02", 0, 0, 0),
     ]
     # Local time of Taipei, without a zone, as spreadsheets expect.
     assert rows[1][8].hour == 10 and rows[1][8].tzinfo is None
-    assert rows[1][11].isoformat() == "2026-02-05T10:00:00"
-    assert rows[2][11] is None
+    assert rows[1][12].isoformat() == "2026-02-05T10:00:00"
+    assert rows[2][12] is None
 
 
 def test_learner_progress_as_csv_for_a_trainer(client, world):
     rows = csv_rows(download(client, world.trainer, "learner-progress", "csv"))
-    assert [(row[0], row[1], row[8], row[11]) for row in rows[1:]] == [
+    assert [(row[0], row[1], row[8], row[12]) for row in rows[1:]] == [
         ("國際教育概論", "t1@school.example.tw", "2026-01-10 10:00:00", "2026-02-05 10:00:00"),
         ("國際教育概論", "t2@school.example.tw", "2026-01-20 10:00:00", ""),
         ("國際教育概論", "t3@school.example.tw", "2026-02-03 10:00:00", ""),

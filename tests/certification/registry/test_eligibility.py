@@ -105,7 +105,8 @@ def test_one_teacher_across_all_programmes_in_few_queries(teacher, courses, djan
         ProgrammeFactory(required_courses=courses, minimum_hours=index, minimum_score=50, minimum_community_sessions=1)
     complete_course(teacher, courses[0])
     attend(teacher, "community")
-    with django_assert_max_num_queries(4):  # programmes, their courses, the titles (once per process); the teacher
+    # programmes, their courses, their module requirements, the titles (once per process); the teacher
+    with django_assert_max_num_queries(5):
         results = evaluate_all(teacher)
     assert len(results) == 6
 

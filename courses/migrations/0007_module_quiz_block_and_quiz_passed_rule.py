@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0005_h5p_evaluates_code'),
+        ('courses', '0006_completion_assurance'),
     ]
 
     operations = [
