@@ -160,7 +160,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Failed sign-ins: 5 per account in 5 minutes; a whole school shares one IP address, so the per-IP limit is wider.
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/5m/key"}
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-LOGIN_REDIRECT_URL = "accounts:profile"
+# Teachers land on My learning after signing in; the account adapter sends staff to the admin.
+LOGIN_REDIRECT_URL = "courses:dashboard"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # The admin has no sign-in or password forms of its own: allauth's ask for the second factor.
