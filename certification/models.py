@@ -3,20 +3,22 @@ from datetime import date
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
 from wagtail.search import index
 
 from accounts.choices import County
 
 from .codes import format_verification_code
+from .signature_images import SIGNATURE_IMAGE_EXTENSIONS, validate_signature_image
 
 
 class CertificationProgramme(index.Indexed, ClusterableModel):
@@ -120,6 +122,13 @@ class CertificationProgramme(index.Indexed, ClusterableModel):
             ],
             heading=_("Issuing"),
         ),
+        InlinePanel(
+            "signatories",
+            heading=_("Signatories"),
+            label=_("Signatory"),
+            max_num=3,
+            help_text=_("Printed on each certificate as it is issued; certificates already issued keep theirs."),
+        ),
     ]
     search_fields = [index.SearchField("name_zh"), index.SearchField("name_en"), index.AutocompleteField("name_en")]
 
@@ -155,6 +164,38 @@ class CertificationProgramme(index.Indexed, ClusterableModel):
             return issued_on.replace(year=issued_on.year + self.validity_years)
         except ValueError:  # 29 February
             return issued_on.replace(year=issued_on.year + self.validity_years, day=28)
+
+
+class ProgrammeSignatory(Orderable):
+    """An official who signs a programme's certificates: name and title in both languages, and a signature or
+    seal image. A certificate keeps a copy of its signatories (``Certificate.signatories``), so changing or
+    removing one here alters only the certificates issued afterwards."""
+
+    programme = ParentalKey(CertificationProgramme, on_delete=models.CASCADE, related_name="signatories")
+    name_zh = models.CharField(_("name in Chinese"), max_length=50)
+    name_en = models.CharField(_("name in English"), max_length=100)
+    title_zh = models.CharField(_("title in Chinese"), max_length=60, help_text=_("For example 執行長."))
+    title_en = models.CharField(_("title in English"), max_length=100, help_text=_("For example Executive Director."))
+    image = models.ImageField(
+        _("signature or seal"),
+        upload_to="signatories/",
+        blank=True,
+        validators=[FileExtensionValidator(SIGNATURE_IMAGE_EXTENSIONS), validate_signature_image],
+        help_text=_("Optional. A PNG or JPEG image of at most 2 MB, printed above the line."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("name_zh"), FieldPanel("name_en")]),
+        FieldRowPanel([FieldPanel("title_zh"), FieldPanel("title_en")]),
+        FieldPanel("image"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+    def __str__(self):
+        return f"{self.name_zh} {self.title_zh}"
 
 
 class SerialCounter(models.Model):
@@ -233,6 +274,7 @@ class Certificate(models.Model):
         "hours",
         "score",
         "courses",
+        "signatories",
         "issued_on",
         "valid_until",
         "pdf",
@@ -263,6 +305,12 @@ class Certificate(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     courses = models.JSONField(_("courses"), default=list, blank=True, help_text=_("[[Chinese title, English title]]"))
+    signatories = models.JSONField(
+        _("signatories"),
+        default=list,
+        blank=True,
+        help_text=_("As printed: name and title in both languages, and the stored copy of the signature image."),
+    )
     issued_on = models.DateField(_("date of issue"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
