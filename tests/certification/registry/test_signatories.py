@@ -14,7 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from certification.issuing import certificate_snapshot
-from certification.models import Certificate, ProgrammeSignatory
+from certification.models import Certificate, CertificateImmutable, ProgrammeSignatory
 from certification.rendering import render_certificate_pdf
 from certification.signing import sign_certificate_pdf
 from lms.roles import CERTIFICATION_ADMINISTRATORS
@@ -83,7 +83,8 @@ def test_a_later_change_to_the_signatory_leaves_issued_certificates_as_they_were
 
     # Removing the signatory altogether changes nothing for the issued certificate either.
     signatory.delete()
-    assert "王美惠" in flat_text(render_certificate_pdf(certificate_snapshot(Certificate.objects.get(pk=certificate.pk))))
+    issued = Certificate.objects.get(pk=certificate.pk)
+    assert "王美惠" in flat_text(render_certificate_pdf(certificate_snapshot(issued)))
 
     # A certificate issued afterwards carries the programme's signatories of its day: none now.
     later = issue(TeacherFactory(), programme)
@@ -91,8 +92,6 @@ def test_a_later_change_to_the_signatory_leaves_issued_certificates_as_they_were
 
 
 def test_an_issued_certificates_signatories_cannot_be_edited(certificate):
-    from certification.models import CertificateImmutable
-
     certificate.signatories = [{"name_zh": "冒名", "name_en": "", "title_zh": "", "title_en": "", "image": ""}]
     with pytest.raises(CertificateImmutable):
         certificate.save()
