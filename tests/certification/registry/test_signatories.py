@@ -57,9 +57,7 @@ def test_the_signatory_is_printed_and_the_signed_pdf_validates(teacher, programm
     assert certificate.signatories[0]["name_en"] == "Wang Mei-Hui"
 
 
-def test_a_later_change_to_the_signatory_leaves_issued_certificates_as_they_were(
-    teacher, programme, signatory, issue
-):
+def test_a_later_change_to_the_signatory_leaves_issued_certificates_as_they_were(teacher, programme, signatory, issue):
     certificate = issue(teacher, programme)
     original_image = signatory.image.read()
     signatory.image.close()
