@@ -16,12 +16,13 @@ from courses.models import Enrolment
 from home import demo as home_demo
 from lms import demo
 from lms.scale import scale_teachers
+from tests.certification.conftest import platform_pki, session_pki  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_site(locales, django_capture_on_commit_callbacks):
+def demo_site(locales, django_capture_on_commit_callbacks, platform_pki):  # noqa: F811
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         for module in (accounts_demo, home_demo, courses_demo, certification_demo, demo):
