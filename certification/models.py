@@ -308,6 +308,8 @@ class Certificate(models.Model):
     signatories = models.JSONField(
         _("signatories"),
         default=list,
+        # Also in the database: rows written without the ORM (the scale seeder's COPY) get an empty list.
+        db_default=[],
         blank=True,
         help_text=_("As printed: name and title in both languages, and the stored copy of the signature image."),
     )
