@@ -15,9 +15,9 @@ from PIL import Image, ImageDraw, ImageFont
 from accounts.demo import ADMIN_EMAIL, TEACHER_EMAIL
 from courses.models import CoursePage
 
-from .issuing import complete_certificate, issue_and_complete, reissue_certificate, revoke_certificate
+from .documents.rendering import certificate_font_location
 from .models import Certificate, CertificationProgramme, ProgrammeSignatory
-from .rendering import certificate_font_location
+from .registry.issuing import complete_certificate, issue_and_complete, reissue_certificate, revoke_certificate
 
 PROGRAMMES = [
     {

@@ -15,10 +15,11 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Mod
 from django.utils import timezone
 
-from certification.issuing import ProgrammeFacts
+from accounts.scale import scale_teachers
 from certification.models import Certificate, CertificationProgramme
+from certification.registry.issuing import ProgrammeFacts
 from courses.models import Enrolment
-from lms.scale import SeedRefused, scale_teachers, seed
+from lms.management.commands.seed_scale import SeedRefused, seed
 
 # 300 teachers, 375 enrolments, 3,000 module-progress rows, 450 certificates, 3 experts, 1 community.
 DEMO_SCALE = 0.0015

@@ -13,10 +13,10 @@ from django.core import mail
 from accounts import demo as accounts_demo
 from accounts.models import User
 from certification import demo as certification_demo
-from certification.credential_documents import open_badge_jwt
-from certification.credentials import issuer_jwks, verify_credential
+from certification.credentials.certificates import open_badge_jwt
+from certification.credentials.open_badges import issuer_jwks, verify_credential
 from certification.models import Certificate
-from certification.notifications import send_expiry_reminders
+from certification.registry.notifications import send_expiry_reminders
 from courses import demo as courses_demo
 from courses.models import CoursePage, WorkshopPage
 from home import demo as home_demo

@@ -8,14 +8,14 @@ from django.db.models.functions import TruncMonth
 
 from accounts import demo as accounts_demo
 from accounts.models import User
+from accounts.scale import scale_teachers
 from certification import demo as certification_demo
-from certification.eligibility import evaluate_eligibility
 from certification.models import Certificate, CertificationProgramme
+from certification.registry.eligibility import evaluate_eligibility
 from courses import demo as courses_demo
 from courses.models import Enrolment
 from home import demo as home_demo
 from lms import demo
-from lms.scale import scale_teachers
 from tests.certification.conftest import platform_pki, session_pki  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db

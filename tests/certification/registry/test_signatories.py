@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from certification.issuing import certificate_snapshot
+from certification.documents.rendering import render_certificate_pdf
+from certification.documents.signing import sign_certificate_pdf
 from certification.models import Certificate, CertificateImmutable, ProgrammeSignatory
-from certification.rendering import render_certificate_pdf
-from certification.signing import sign_certificate_pdf
+from certification.registry.issuing import certificate_snapshot
 from lms.roles import CERTIFICATION_ADMINISTRATORS
 from tests.certification.factories import TeacherFactory
 from tests.certification.poppler import pdfimages_count, pdfsig, pdftotext
