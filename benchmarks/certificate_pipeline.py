@@ -123,8 +123,8 @@ def sample_snapshots(count: int, images_folder: Path):
             organisation_name_zh="國際教育專業知能認證平臺",
             organisation_name_en="IE Academy",
             signatories=(
-                ("林大華", "執行長 Executive Director", seal),
-                ("陳美玲", "課程主任 Programme Director", signature),
+                ("林大華", "Lin Ta-Hua", "執行長", "Executive Director", seal),
+                ("陳美玲", "Chen Mei-Ling", "課程主任", "Programme Director", signature),
             ),
             logo=logo,
         )
@@ -147,7 +147,6 @@ def benchmark_programme(slug: str):
 
 def pending_certificates(count: int, images_folder: Path) -> tuple[list[int], object]:
     """``count`` pending certificates of a programme made for the run, and organisation settings with a logo."""
-    from django.conf import settings
     from django.core.files.images import ImageFile
     from wagtail.images.models import Image
 
@@ -157,15 +156,24 @@ def pending_certificates(count: int, images_folder: Path) -> tuple[list[int], ob
     from home.models import OrganisationSettings
 
     logo, seal, signature = sample_images(images_folder)
-    settings.CERTIFICATE_SIGNATORIES = (
-        ("林大華", "執行長 Executive Director", seal),
-        ("陳美玲", "課程主任 Programme Director", signature),
-    )
     with logo.open("rb") as file:
         image = Image.objects.create(title="Benchmark logo", file=ImageFile(file, name="benchmark-logo.png"))
     organisation_settings = OrganisationSettings(name_zh="國際教育專業知能認證平臺", name_en="IE Academy", logo=image)
     stamp = time.time_ns()
     programme = benchmark_programme(f"pipeline-benchmark-{stamp}")
+    signatories = (
+        ("林大華", "Lin Ta-Hua", "執行長", "Executive Director", seal),
+        ("陳美玲", "Chen Mei-Ling", "課程主任", "Programme Director", signature),
+    )
+    for name_zh, name_en, title_zh, title_en, path in signatories:
+        with path.open("rb") as file:
+            programme.signatories.create(
+                name_zh=name_zh,
+                name_en=name_en,
+                title_zh=title_zh,
+                title_en=title_en,
+                image=ImageFile(file, name=path.name),
+            )
     surnames, given = "王李張劉陳楊黃趙吳周", "小明美玲志豪淑芬家豪怡君冠宇雅婷"
     users = User.objects.bulk_create(
         User(username=f"pipeline-{stamp}-{number}", email=f"pipeline-{stamp}-{number}@benchmark.invalid")

@@ -5,14 +5,18 @@ misspelt, so both verification answers can be tried at once (the codes are print
 found by slug, and the certificates are made only when the teacher has none of the programme.
 """
 
+import io
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from PIL import Image, ImageDraw, ImageFont
 
 from accounts.demo import ADMIN_EMAIL, TEACHER_EMAIL
 from courses.models import CoursePage
 
-from .models import Certificate, CertificationProgramme
+from .documents.rendering import certificate_font_location
+from .models import Certificate, CertificationProgramme, ProgrammeSignatory
 from .registry.issuing import complete_certificate, issue_and_complete, reissue_certificate, revoke_certificate
 
 PROGRAMMES = [
@@ -64,6 +68,23 @@ PROGRAMMES = [
     },
 ]
 
+# Who signs every demo certificate: the centre's director, with her seal, and the platform's executive director.
+SIGNATORIES = [
+    {
+        "name_zh": "王美惠",
+        "name_en": "Wang Mei-Hui",
+        "title_zh": "國際教育認證中心主任",
+        "title_en": "Director, Certification Centre",
+        "seal": "王美惠印",
+    },
+    {
+        "name_zh": "林大華",
+        "name_en": "Lin Ta-Hua",
+        "title_zh": "執行長",
+        "title_en": "Executive Director",
+    },
+]
+
 REVOCATION_REASON = "證書姓名誤植，已改發正確證書。 The name was misspelt; a corrected certificate was issued."
 
 
@@ -79,8 +100,30 @@ def ensure_programmes() -> dict[str, CertificationProgramme]:
         courses = CoursePage.objects.filter(slug__in=course_slugs, locale__language_code="zh-hant")
         programme.required_courses.set(courses)
         programme.save()
+        if not ProgrammeSignatory.objects.filter(programme=programme).exists():
+            for signatory in SIGNATORIES:
+                signatory = dict(signatory)
+                seal = signatory.pop("seal", None)
+                image = ContentFile(seal_image(seal), name=f"seal-{programme.slug}.png") if seal else None
+                ProgrammeSignatory.objects.create(programme=programme, image=image, **signatory)
         programmes[programme.slug] = programme
     return programmes
+
+
+def seal_image(characters: str) -> bytes:
+    """A square red seal of four characters, read right to left in columns as Taiwanese seals are."""
+    path, subfont = certificate_font_location()
+    font = ImageFont.truetype(path, 86, index=subfont)
+    seal = Image.new("RGBA", (220, 220), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(seal)
+    red = (178, 34, 34, 235)
+    draw.rectangle((6, 6, 213, 213), outline=red, width=10)
+    for index, character in enumerate(characters):
+        column, row = divmod(index, 2)
+        draw.text((155 - column * 92, 60 + row * 96), character, font=font, fill=red, anchor="mm")
+    buffer = io.BytesIO()
+    seal.save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def ensure_demo_certificates(teacher, admin, programme) -> tuple[Certificate, Certificate]:

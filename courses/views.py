@@ -13,12 +13,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail import hooks
+from wagtail.models import Locale
 
 from accounts.access import has_staff_access
 
 from . import attendance, learner_cache, xapi
 from .enrolment import EnrolmentRefused, enrol, unenrol
-from .models import CoursePage, Enrolment, ModuleProgress, Registration, TrainingSession
+from .models import CoursePage, Enrolment, ModuleProgress, Registration, TrainingSession, WorkshopPage
 from .models.pages import canonical, default_locale_id
 from .progress import dashboard as dashboard_data
 from .progress import live_modules_by_course
@@ -42,7 +43,7 @@ def enrol_view(request, course_id):
     except EnrolmentRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, _("You are enrolled in “%(course)s”.") % {"course": course.title})
+        messages.success(request, _("You are enrolled in “%(course)s”.") % {"course": course.localized.title})
     return _back(request, course.url)
 
 
@@ -52,7 +53,8 @@ def unenrol_view(request, course_id):
     course = get_object_or_404(CoursePage, pk=course_id)
     if unenrol(request.user, course):
         messages.success(
-            request, _("You left “%(course)s”. Your progress is kept if you come back.") % {"course": course.title}
+            request,
+            _("You left “%(course)s”. Your progress is kept if you come back.") % {"course": course.localized.title},
         )
     return _back(request, course.url)
 
@@ -229,8 +231,16 @@ def register_view(request, session_id):
         if registration.status == Registration.Status.WAITLISTED:
             messages.info(request, _("The session is full: you are on the waiting list."))
         else:
-            messages.success(request, _("You are registered for “%(session)s”.") % {"session": session.title})
+            title = _session_title(session)
+            messages.success(request, _("You are registered for “%(session)s”.") % {"session": title})
     return _back(request, "/")
+
+
+def _session_title(session):
+    """The title in the reader's language: a workshop's translations share one session, which keeps the title of
+    the page that created it."""
+    workshop = WorkshopPage.objects.filter(session=session, locale=Locale.get_active()).only("title").first()
+    return workshop.title if workshop else session.title
 
 
 @login_required

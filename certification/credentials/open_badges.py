@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..documents.pki import credential_key_path, ensure_keys_for_use, signing_passphrase
@@ -108,6 +109,18 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
+def _criteria_narrative(snapshot: CertificateSnapshot, hours: str) -> str:
+    """The criteria in zh-Hant, then English, each sentence naming the programme in its own language."""
+    sentences = []
+    for language, programme in (("zh-hant", snapshot.programme_name_zh), ("en", snapshot.programme_name_en)):
+        with translation.override(language):
+            sentences.append(
+                _("Completed %(courses)s courses and %(hours)s hours of study in %(programme)s.")
+                % {"courses": len(snapshot.courses), "hours": hours, "programme": programme}
+            )
+    return " / ".join(sentences)
+
+
 def build_open_badge_credential(
     snapshot: CertificateSnapshot,
     *,
@@ -142,10 +155,7 @@ def build_open_badge_credential(
             "achievementType": "Certification",
             "name": f"{snapshot.programme_name_zh} / {snapshot.programme_name_en}",
             "description": f"{snapshot.title_zh} / {snapshot.title_en}",
-            "criteria": {
-                "narrative": _("Completed %(courses)s courses and %(hours)s hours of study in %(programme)s.")
-                % {"courses": len(snapshot.courses), "hours": hours, "programme": snapshot.programme_name_en}
-            },
+            "criteria": {"narrative": _criteria_narrative(snapshot, hours)},
         },
     }
     if subject_id:

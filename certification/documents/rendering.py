@@ -401,6 +401,7 @@ def _draw_particulars(writer: _Writer, snapshot: CertificateSnapshot, zh: dict, 
 
 
 def _draw_signatories(canvas: Canvas, writer: _Writer, snapshot: CertificateSnapshot) -> None:
+    """Each signatory's seal or signature, name and title (Chinese, then English) above a line."""
     if not snapshot.signatories:
         return
     left, right = 270, PAGE_WIDTH - 160
@@ -409,14 +410,15 @@ def _draw_signatories(canvas: Canvas, writer: _Writer, snapshot: CertificateSnap
         centre = left + slot * (index + 0.5)
         if signatory.image:
             image, width, height = _image(signatory.image)
-            scale = min(48 / height, (slot - 20) / width)
-            canvas.drawImage(image, centre - width * scale / 2, 92, width * scale, height * scale)
+            scale = min(44 / height, (slot - 20) / width)
+            canvas.drawImage(image, centre - width * scale / 2, 100, width * scale, height * scale)
+        name = f"{signatory.name_zh}  {signatory.name_en}".strip()
+        writer.text(name, centre, 86, writer.fitting_size(name, 10.5, slot - 10), align="centre")
+        title = f"{signatory.title_zh}  {signatory.title_en}".strip()
+        writer.text(title, centre, 74, writer.fitting_size(title, 8, slot - 10), align="centre", color=MUTED)
         canvas.setStrokeColor(INK)
         canvas.setLineWidth(0.6)
-        canvas.line(centre - slot / 2 + 14, 88, centre + slot / 2 - 14, 88)
-        writer.text(signatory.name, centre, 75, writer.fitting_size(signatory.name, 10.5, slot - 10), align="centre")
-        title_size = writer.fitting_size(signatory.title, 8, slot - 10)
-        writer.text(signatory.title, centre, 63, title_size, align="centre", color=MUTED)
+        canvas.line(centre - slot / 2 + 14, 66, centre + slot / 2 - 14, 66)
 
 
 def _draw_qr_code(canvas: Canvas, writer: _Writer, snapshot: CertificateSnapshot, zh: dict, en: dict) -> None:

@@ -15,10 +15,13 @@ from typing import NamedTuple
 
 
 class Signatory(NamedTuple):
-    """A person who signs the certificate, with the picture of their signature or seal (PNG/JPEG) if there is one."""
+    """A person who signs the certificate, in both languages, with the picture of their signature or seal
+    (PNG/JPEG) if there is one."""
 
-    name: str
-    title: str
+    name_zh: str
+    name_en: str
+    title_zh: str
+    title_en: str
     image: Path | None = None
 
 
@@ -33,8 +36,8 @@ class CertificateSnapshot:
 
     ``county`` is the display string of the county/city (e.g. "臺北市 Taipei City"). ``hours`` counts online and
     workshop hours together. ``courses`` and ``signatories`` accept plain tuples: ``("中文", "English")`` and
-    ``("name", "title", Path | None)``. ``verify_url`` is the absolute URL the QR code leads to. ``logo`` and the
-    signatory images are paths to local image files (read once per process and cached by path).
+    ``("姓名", "Name", "職稱", "Title", Path | None)``. ``verify_url`` is the absolute URL the QR code leads to.
+    ``logo`` and the signatory images are paths to local image files (read once per process and cached by path).
     """
 
     holder_name_zh: str

@@ -2,7 +2,7 @@
 ``certification``)."""
 
 from .certificates import Certificate, CertificateImmutable, CertificateQuerySet, SerialCounter, certificate_cache_key
-from .programmes import CertificationProgramme, ModuleRequirement
+from .programmes import CertificationProgramme, ModuleRequirement, ProgrammeSignatory
 from .requests import ApprovalRequest, BulkIssue, BulkIssueItem
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "CertificateQuerySet",
     "CertificationProgramme",
     "ModuleRequirement",
+    "ProgrammeSignatory",
     "SerialCounter",
     "certificate_cache_key",
 ]

@@ -93,6 +93,7 @@ class Certificate(models.Model):
         "hours",
         "score",
         "courses",
+        "signatories",
         "issued_on",
         "valid_until",
         "pdf",
@@ -123,6 +124,14 @@ class Certificate(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     courses = models.JSONField(_("courses"), default=list, blank=True, help_text=_("[[Chinese title, English title]]"))
+    signatories = models.JSONField(
+        _("signatories"),
+        default=list,
+        # Also in the database: rows written without the ORM (the scale seeder's COPY) get an empty list.
+        db_default=[],
+        blank=True,
+        help_text=_("As printed: name and title in both languages, and the stored copy of the signature image."),
+    )
     issued_on = models.DateField(_("date of issue"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 

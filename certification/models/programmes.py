@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,8 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from courses.choices import Assurance
+
+from ..signature_images import SIGNATURE_IMAGE_EXTENSIONS, validate_signature_image
 
 
 class CertificationProgramme(index.Indexed, ClusterableModel):
@@ -126,6 +128,13 @@ class CertificationProgramme(index.Indexed, ClusterableModel):
             ],
             heading=_("Issuing"),
         ),
+        InlinePanel(
+            "signatories",
+            heading=_("Signatories"),
+            label=_("Signatory"),
+            max_num=3,
+            help_text=_("Printed on each certificate as it is issued; certificates already issued keep theirs."),
+        ),
     ]
     search_fields = [index.SearchField("name_zh"), index.SearchField("name_en"), index.AutocompleteField("name_en")]
 
@@ -183,3 +192,35 @@ class ModuleRequirement(Orderable):
 
     def __str__(self):
         return f"{self.module} ≥ {self.get_assurance_display()}"
+
+
+class ProgrammeSignatory(Orderable):
+    """An official who signs a programme's certificates: name and title in both languages, and a signature or
+    seal image. A certificate keeps a copy of its signatories (``Certificate.signatories``), so changing or
+    removing one here alters only the certificates issued afterwards."""
+
+    programme = ParentalKey(CertificationProgramme, on_delete=models.CASCADE, related_name="signatories")
+    name_zh = models.CharField(_("name in Chinese"), max_length=50)
+    name_en = models.CharField(_("name in English"), max_length=100)
+    title_zh = models.CharField(_("title in Chinese"), max_length=60, help_text=_("For example 執行長."))
+    title_en = models.CharField(_("title in English"), max_length=100, help_text=_("For example Executive Director."))
+    image = models.ImageField(
+        _("signature or seal"),
+        upload_to="signatories/",
+        blank=True,
+        validators=[FileExtensionValidator(SIGNATURE_IMAGE_EXTENSIONS), validate_signature_image],
+        help_text=_("Optional. A PNG or JPEG image of at most 2 MB, printed above the line."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("name_zh"), FieldPanel("name_en")]),
+        FieldRowPanel([FieldPanel("title_zh"), FieldPanel("title_en")]),
+        FieldPanel("image"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+    def __str__(self):
+        return f"{self.name_zh} {self.title_zh}"

@@ -13,6 +13,7 @@
 A pending certificate already holds its serial: its number is never handed out twice and never skipped.
 """
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ class ProgrammeFacts:
 
     required_keys: frozenset[str]
     course_titles: list[list[str]]
+    signatories: list[dict[str, str]]
 
     @classmethod
     def load(cls, programme: CertificationProgramme) -> "ProgrammeFacts":
@@ -82,7 +84,28 @@ class ProgrammeFacts:
         return cls(
             required_keys=frozenset(str(course.translation_key) for course in courses),
             course_titles=[[course.title, english.get(course.translation_key, course.title)] for course in courses],
+            signatories=[_frozen_signatory(signatory) for signatory in programme.signatories.all()],
         )
+
+
+def _frozen_signatory(signatory) -> dict[str, str]:
+    """A signatory as certificates keep it; the image is copied under a name made of its SHA-256, so replacing
+    or deleting the programme's image leaves the certificates that printed it with theirs."""
+    image = ""
+    if signatory.image:
+        with signatory.image.open("rb") as file:
+            data = file.read()
+        extension = signatory.image.name.rsplit(".", 1)[-1].lower()
+        image = f"certificates/signatories/{hashlib.sha256(data).hexdigest()}.{extension}"
+        if not default_storage.exists(image):
+            default_storage.save(image, ContentFile(data))
+    return {
+        "name_zh": signatory.name_zh,
+        "name_en": signatory.name_en,
+        "title_zh": signatory.title_zh,
+        "title_en": signatory.title_en,
+        "image": image,
+    }
 
 
 def issue_certificate(
@@ -139,6 +162,7 @@ def issue_certificate(
             hours=record.hours,
             score=record.score_for(facts.required_keys) if programme.minimum_score is not None else None,
             courses=facts.course_titles,
+            signatories=facts.signatories,
             issued_on=issued_on,
             valid_until=programme.valid_until(issued_on),
             supersedes=supersedes,
@@ -189,7 +213,16 @@ def certificate_snapshot(certificate: Certificate, organisation_settings: Organi
         verify_url=verify_url(certificate),
         organisation_name_zh=organisation_settings.name_zh,
         organisation_name_en=organisation_settings.name_en,
-        signatories=tuple(getattr(settings, "CERTIFICATE_SIGNATORIES", ())),
+        signatories=tuple(
+            (
+                signatory["name_zh"],
+                signatory["name_en"],
+                signatory["title_zh"],
+                signatory["title_en"],
+                _stored_path(signatory["image"]),
+            )
+            for signatory in certificate.signatories
+        ),
         logo=_local_path(logo.file) if logo else None,
         title_zh=programme.certificate_title_zh,
         title_en=programme.certificate_title_en,
@@ -210,6 +243,15 @@ def _local_path(file):
     try:
         return file.path
     except NotImplementedError:  # remote storage: the certificate is drawn without the logo
+        return None
+
+
+def _stored_path(name: str):
+    if not name:
+        return None
+    try:
+        return default_storage.path(name)
+    except NotImplementedError:  # remote storage, as for the logo
         return None
 
 

@@ -168,7 +168,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Statements one learner may post per minute (courses.xapi): a long QuestionSet sends a few dozen.
 XAPI_STATEMENTS_PER_MINUTE = int(os.environ.get("XAPI_STATEMENTS_PER_MINUTE", "120"))
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-LOGIN_REDIRECT_URL = "accounts:profile"
+# Teachers land on My learning after signing in; the account adapter sends staff to the admin.
+LOGIN_REDIRECT_URL = "courses:dashboard"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # The admin has no sign-in or password forms of its own: allauth's ask for the second factor.

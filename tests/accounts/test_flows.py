@@ -47,7 +47,8 @@ def test_sign_up_verify_by_mail_then_sign_in(client):
     assert "_auth_user_id" not in client.session
     response = client.post(LOGIN, {"login": "New.Teacher@school.example.tw", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/zh-hant/accounts/profile/"
+    # Signing in again lands on My learning; only the first sign-in, from the confirmation, goes to the profile.
+    assert response["Location"] == "/zh-hant/learning/"
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
@@ -143,3 +144,30 @@ def test_account_pages_use_the_site_layout(client, language, page):
     assert '<main id="main"' in body
     assert "<label for=" in body
     assert 'class="button' in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hant", "en"])
+def test_a_teacher_signing_in_lands_on_my_learning(client, language):
+    teacher = UserFactory()
+    response = client.post(f"/{language}/accounts/login/", {"login": teacher.email, "password": PASSWORD})
+    assert response["Location"] == f"/{language}/learning/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_next_given_to_the_sign_in_wins_over_my_learning(client):
+    teacher = UserFactory()
+    response = client.post(f"{LOGIN}?next=/zh-hant/certificates/", {"login": teacher.email, "password": PASSWORD})
+    assert response["Location"] == "/zh-hant/certificates/"
+    # A next pointing off the site is ignored, and the teacher still lands on My learning.
+    client.post(LOGOUT)
+    response = client.post(f"{LOGIN}?next=https://evil.example/", {"login": teacher.email, "password": PASSWORD})
+    assert response["Location"] == "/zh-hant/learning/"
+
+
+@pytest.mark.django_db
+def test_staff_without_a_second_factor_land_on_my_learning_not_the_admin(client):
+    staff = UserFactory(is_staff=True)
+    response = client.post(LOGIN, {"login": staff.email, "password": PASSWORD})
+    assert response["Location"] == "/zh-hant/learning/"

@@ -105,6 +105,8 @@ def test_staff_with_mfa_sign_in_with_password_and_code_and_reach_the_admin(clien
 
     response = client.post("/zh-hant/accounts/2fa/authenticate/", {"code": current_code(secret)})
     assert response.status_code == 302
+    # Staff who can open the admin land there after signing in.
+    assert response["Location"] == "/admin/"
     assert client.session["_auth_user_id"] == str(editor.pk)
     response = client.get("/admin/")
     assert response.status_code == 200

@@ -55,7 +55,7 @@ def make_snapshot():
             "verify_url": "https://ie-academy.example/verify/0f1e2d3c4b5a69788796a5b4c3d2e1f0",
             "organisation_name_zh": "國際教育專業知能認證平臺",
             "organisation_name_en": "IE Academy",
-            "signatories": (("林大華", "執行長 Executive Director", None),),
+            "signatories": (("林大華", "Lin Ta-Hua", "執行長", "Executive Director", None),),
         }
         values.update(overrides)
         return CertificateSnapshot(**values)

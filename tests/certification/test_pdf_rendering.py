@@ -110,7 +110,9 @@ def test_logo_and_signature_images_are_drawn(make_snapshot, tmp_path):
     seal = tmp_path / "seal.png"
     Image.new("RGBA", (120, 120), (200, 0, 0, 180)).save(seal)
 
-    pdf = render_certificate_pdf(make_snapshot(logo=logo, signatories=(("林大華", "執行長", seal),)))
+    pdf = render_certificate_pdf(
+        make_snapshot(logo=logo, signatories=(("林大華", "Lin Ta-Hua", "執行長", "Executive Director", seal),))
+    )
 
     # The logo and the seal, both flattened onto the white page (no transparency masks to embed).
     assert pdfimages_count(pdf) == 2
@@ -118,7 +120,11 @@ def test_logo_and_signature_images_are_drawn(make_snapshot, tmp_path):
 
 def test_a_missing_signature_image_is_an_error_not_a_blank(make_snapshot, tmp_path):
     with pytest.raises(OSError):
-        render_certificate_pdf(make_snapshot(signatories=(("林大華", "執行長", tmp_path / "absent.png"),)))
+        render_certificate_pdf(
+            make_snapshot(
+                signatories=(("林大華", "Lin Ta-Hua", "執行長", "Executive Director", tmp_path / "absent.png"),)
+            )
+        )
 
 
 def test_the_font_is_loaded_once_per_process():
@@ -193,7 +199,7 @@ def test_signatory_images_are_read_from_disk_by_path(make_snapshot, tmp_path):
     seal = tmp_path / "seal.jpg"
     Image.new("RGB", (80, 80), "red").save(seal)
 
-    snapshot = make_snapshot(signatories=[("林大華", "執行長", seal)])
+    snapshot = make_snapshot(signatories=[("林大華", "Lin Ta-Hua", "執行長", "Executive Director", seal)])
 
     assert snapshot.signatories[0].image == Path(seal)
 
@@ -201,7 +207,7 @@ def test_signatory_images_are_read_from_disk_by_path(make_snapshot, tmp_path):
 def test_a_forked_worker_exiting_leaves_the_parents_image_copies(make_snapshot, tmp_path):
     seal = tmp_path / "seal.png"
     Image.new("RGBA", (120, 120), (200, 0, 0, 180)).save(seal)
-    snapshot = make_snapshot(signatories=(("林大華", "執行長", seal),))
+    snapshot = make_snapshot(signatories=(("林大華", "Lin Ta-Hua", "執行長", "Executive Director", seal),))
     render_certificate_pdf(snapshot)
 
     child = os.fork()

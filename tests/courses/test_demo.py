@@ -33,6 +33,6 @@ def test_demo_courses_are_bilingual_playable_and_idempotent(locales):
         assert page.get_translation_or_none(locales["en"]) is not None
     assert any(m.h5p_package_ids for m in ModulePage.objects.all())
     teacher_enrolments = Enrolment.objects.filter(user__email=demo.TEACHER)
-    assert teacher_enrolments.filter(completed_at__isnull=False).count() == 1
+    assert teacher_enrolments.filter(completed_at__isnull=False).count() == 2
     assert teacher_enrolments.count() == 4
     assert not H5PAttempt.objects.exists()

@@ -84,7 +84,7 @@ def test_learning_journey_with_the_keyboard_alone(page, demo_site):
     tab_to(page, text("Password"), "INPUT")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url("**/accounts/profile/")
+    page.wait_for_url("**/zh-hant/learning/")
 
     tab_to(page, courses_demo.CATALOGUE["zh-hant"]["title"], "A")
     page.keyboard.press("Enter")

@@ -17,6 +17,8 @@ DEMO_MODULES = [
     "assessments.demo",
     "certification.demo",
     "community.demo",
+    # Last: the synthetic teachers build on every app's demo content.
+    "lms.demo",
 ]
 
 DEMO_HOSTNAME = "127.0.0.1"

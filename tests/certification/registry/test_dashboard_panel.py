@@ -30,3 +30,29 @@ def test_panel_is_the_teachers_own(client, certificate, programme, home_page):
     assert certificate.serial in dashboard(client, certificate.user)
     stranger = TeacherFactory()
     assert certificate.serial not in dashboard(client, stranger)
+
+
+def test_a_holder_whose_programme_now_asks_more_is_told_why_the_checklist_is_not_met(
+    client, teacher, programme, issue, home_page
+):
+    certificate = issue(teacher, programme)
+    html = dashboard(client, teacher)
+    # Issued under rules with nothing to meet: no explanation is owed.
+    assert certificate.serial in html and "held-under-earlier-rules" not in html
+    programme.minimum_hours = 40
+    programme.save()
+    html = dashboard(client, teacher)
+    assert 'class="not-met"' in html
+    assert "held-under-earlier-rules" in html and "在當時的規定下核發" in html
+    client.force_login(teacher)
+    english = client.get("/en/learning/").content.decode()
+    assert "issued under the requirements in force at the time" in english
+
+
+def test_a_teacher_without_a_certificate_sees_the_checklist_without_the_holders_note(
+    client, teacher, programme, home_page
+):
+    programme.minimum_hours = 40
+    programme.save()
+    html = dashboard(client, teacher)
+    assert 'class="not-met"' in html and "held-under-earlier-rules" not in html

@@ -220,3 +220,22 @@ def test_my_certificates_lists_certificates_and_checklists(client, certificate, 
     body = client.get(reverse("certification:my_certificates")).content.decode()
     assert certificate.serial in body and certificate.grouped_verification_code in body
     assert f"/verify/{certificate.public_id}" in body
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "en"])
+def test_a_shown_certificate_comes_before_any_form_and_the_page_stays_small(client, certificate, home_page, language):
+    for response in (
+        client.get(f"/{language}/verify/{certificate.public_id}"),
+        client.get(f"/{language}/verify/", {"code": certificate.verification_code}),
+    ):
+        body = response.content.decode()
+        assert len(response.content) < 50_000
+        assert "verification-valid" in body
+        # The verdict first; the form is behind the "check another" link, not above the verdict.
+        assert 'name="code"' not in body
+        assert body.index("verification-valid") < body.index('class="verification-next"')
+
+
+def test_an_unknown_code_shows_the_verdict_then_the_form_to_try_again(client, home_page):
+    body = client.get("/zh-hant/verify/", {"code": "0000-0000-0000-0"}).content.decode()
+    assert body.index("verification-unknown") < body.index('name="code"')

@@ -1,0 +1,65 @@
+"""The demo as a newcomer meets it: the demo teacher's dashboard agrees with the certificate they hold, and a few
+hundred synthetic teachers give the admin's charts a year of activity."""
+
+import io
+
+import pytest
+from django.db.models.functions import TruncMonth
+
+from accounts import demo as accounts_demo
+from accounts.models import User
+from accounts.scale import scale_teachers
+from certification import demo as certification_demo
+from certification.models import Certificate, CertificationProgramme
+from certification.registry.eligibility import evaluate_eligibility
+from courses import demo as courses_demo
+from courses.models import Enrolment
+from home import demo as home_demo
+from lms import demo
+from tests.certification.conftest import platform_pki, session_pki  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_site(locales, django_capture_on_commit_callbacks, platform_pki):  # noqa: F811
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        for module in (accounts_demo, home_demo, courses_demo, certification_demo, demo):
+            module.load(out)
+    return out.getvalue()
+
+
+def test_the_demo_teacher_meets_the_requirements_of_the_certificate_they_hold(demo_site, client):
+    teacher = User.objects.get(email=accounts_demo.TEACHER_EMAIL)
+    beginner = CertificationProgramme.objects.get(slug="beginner")
+    assert Certificate.objects.filter(user=teacher, programme=beginner, status="issued", is_current=True).exists()
+    eligibility = evaluate_eligibility(teacher, beginner)
+    assert eligibility.eligible, [(r.label, r.detail) for r in eligibility.requirements if not r.met]
+    client.force_login(teacher)
+    html = client.get("/zh-hant/learning/").content.decode()
+    beginner_card = html[html.index(beginner.name_zh) : html.index(beginner.name_zh) + 3000].split("</div>")[0]
+    assert "證書" in beginner_card and 'class="not-met"' not in beginner_card
+    assert "held-under-earlier-rules" not in beginner_card
+
+
+def test_synthetic_teachers_fill_a_year_and_the_demo_programmes_and_loading_again_adds_nothing(demo_site):
+    assert "Synthetic activity: 300 teachers" in demo_site
+    assert scale_teachers().count() == 300
+    months = set(
+        Enrolment.objects.filter(user__in=scale_teachers())
+        .annotate(month=TruncMonth("enrolled_at"))
+        .values_list("month", flat=True)
+    )
+    assert len(months) == demo.MONTHS
+    # The seeder's test programmes are gone; their certificates count for the demo's own programmes.
+    assert set(CertificationProgramme.objects.values_list("slug", flat=True)) == {"beginner", "advanced", "community"}
+    synthetic = Certificate.objects.filter(user__in=scale_teachers())
+    assert synthetic.filter(programme__slug="beginner").count() == 300
+    assert synthetic.filter(programme__slug="advanced").count() == 150
+    assert not synthetic.exclude(programme_name_zh__startswith="國際教育專業知能認證").exists()
+    counts = (Certificate.objects.count(), Enrolment.objects.count())
+    out = io.StringIO()
+    demo.load(out)
+    assert "already there" in out.getvalue()
+    assert (Certificate.objects.count(), Enrolment.objects.count()) == counts
