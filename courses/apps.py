@@ -7,6 +7,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from . import learner_cache
+        from . import discussions, learner_cache
 
         learner_cache.connect()
+        discussions.register()

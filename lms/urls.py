@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("learning/", include("courses.urls")),
     path("community/", include("community.urls")),
     path("notifications/", include("notifications.urls")),
+    path("discussions/", include("discussions.urls")),
     path("", include("certification.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    REPLY = "reply", _("Replies in threads I follow")
+    REPLY = "reply", _("New threads and replies I follow")
     MENTION = "mention", _("Mentions of me")
     MODERATION = "moderation", _("Moderation of my posts and reports to moderate")
     REGISTRATION = "registration", _("Workshop registration and waiting list")
@@ -41,6 +41,7 @@ DEFAULT_DELIVERY = {
 # context the sender gives.
 EVENTS = {
     "reply": (Kind.REPLY, _("{actor} replied in “{subject}”.")),
+    "new_thread": (Kind.REPLY, _("{actor} started “{subject}”.")),
     "mention": (Kind.MENTION, _("{actor} mentioned you in “{subject}”.")),
     "post_hidden": (Kind.MODERATION, _("A moderator hid your post in “{subject}”: {reason}")),
     "post_reported": (Kind.MODERATION, _("A post in “{subject}” was reported: {reason}")),

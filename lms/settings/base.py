@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "accounts",
     "reports",
     "notifications",
+    "discussions",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
