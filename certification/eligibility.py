@@ -22,9 +22,11 @@ from django.db.models import (
     DateField,
     DateTimeField,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     UUIDField,
     Value,
@@ -35,6 +37,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from courses.models import Attendance, CoursePage, Enrolment, ModuleProgress, TrainingSession
+from feedback.models import Submission
 from home.generations import current_token, replace_token
 
 from .models import Certificate, CertificationProgramme
@@ -103,6 +106,7 @@ class Fact:
     ATTENDED = "attended"
     SCORED = "scored"
     CERTIFICATE = "certificate"
+    AWAITING_FEEDBACK = "awaiting_feedback"
 
 
 # The columns of the teacher query after (user id, fact); each fact fills only some of them.
@@ -132,7 +136,7 @@ def _fact_rows(queryset, fact, **paths):
 
 @functools.cache
 def _fact_queries():
-    """The four parts of the teacher query, built once per process (building them costs more CPU than running
+    """The five parts of the teacher query, built once per process (building them costs more CPU than running
     the query for one teacher); each use filters copies of them."""
     completed = _fact_rows(
         Enrolment.objects.filter(completed_at__isnull=False),
@@ -162,7 +166,14 @@ def _fact_queries():
         day="valid_until",
         programme_id="programme_id",
     )
-    return completed, attended, scored, held
+    awaiting_feedback = _fact_rows(
+        Attendance.objects.filter(
+            session__kind=TrainingSession.Kind.WORKSHOP, session__feedback_survey__isnull=False
+        ).exclude(Exists(Submission.objects.filter(survey__session=OuterRef("session"), user=OuterRef("user")))),
+        Fact.AWAITING_FEEDBACK,
+        amount="session__hours",
+    )
+    return completed, attended, scored, held, awaiting_feedback
 
 
 def _facts(user_ids):
@@ -180,6 +191,8 @@ class TeacherRecord:
     community_sessions: int = 0
     best_scores: dict[str, list[Decimal]] = field(default_factory=lambda: defaultdict(list))
     current_certificates: dict[int, HeldCertificate] = field(default_factory=dict)
+    # Workshop hours whose feedback questionnaire the teacher has not answered (counted only where a programme asks).
+    awaiting_feedback_hours: Decimal = Decimal(0)
 
     @classmethod
     def load(cls, user) -> "TeacherRecord":
@@ -208,6 +221,8 @@ class TeacherRecord:
                     record.workshops.append((amount, moment))
             elif fact == Fact.SCORED:
                 record.best_scores[str(course_key)].append(amount)
+            elif fact == Fact.AWAITING_FEEDBACK:
+                record.awaiting_feedback_hours += amount
             else:
                 record.current_certificates[programme_id] = HeldCertificate(serial, text, day)
         return records
@@ -338,14 +353,22 @@ def judge(programme: CertificationProgramme, record: TeacherRecord, titles: dict
             )
         )
     if programme.minimum_hours:
-        hours = record.hours
+        withheld = record.awaiting_feedback_hours if programme.hours_need_feedback else Decimal(0)
+        hours = record.hours - withheld
+        detail = _("%(current)s of %(required)s hours") % {
+            "current": format_number(hours),
+            "required": format_number(programme.minimum_hours),
+        }
+        if withheld:
+            detail += " " + _(
+                "(%(hours)s more hours count once you answer the workshops' feedback questionnaires)"
+            ) % {"hours": format_number(withheld)}
         requirements.append(
             Requirement(
                 Kind.HOURS,
                 _("Study hours (online and workshops)"),
                 met=hours >= programme.minimum_hours,
-                detail=_("%(current)s of %(required)s hours")
-                % {"current": format_number(hours), "required": format_number(programme.minimum_hours)},
+                detail=detail,
                 current=hours,
                 required=programme.minimum_hours,
             )

@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("community/", include("community.urls")),
     path("notifications/", include("notifications.urls")),
     path("discussions/", include("discussions.urls")),
+    path("feedback/", include("feedback.urls")),
     path("", include("certification.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "discussions",
+    "feedback",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from wagtail.models import Locale, Site
 
 # Each app's demo module builds on the ones before it: pages need the home pages, certificates need courses.
-DEMO_MODULES = ["accounts.demo", "home.demo", "courses.demo", "certification.demo", "community.demo"]
+DEMO_MODULES = ["accounts.demo", "home.demo", "courses.demo", "certification.demo", "community.demo", "feedback.demo"]
 
 DEMO_HOSTNAME = "127.0.0.1"
 DEMO_PORT = 8000
