@@ -4,6 +4,9 @@ The board hangs on the network's page in the default language, which holds the m
 so both translations of a community share one board.
 """
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
 from discussions.access import Access, register_policy
 
 from .models import CommunityPage
@@ -19,7 +22,22 @@ def community_moderators(page: CommunityPage):
     return page.network.facilitators.all()
 
 
+def community_members(page: CommunityPage):
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(community_memberships__community__translation_key=page.translation_key)
+            | Q(facilitated_communities=page.network)
+        )
+        .distinct()
+    )
+
+
 def register():
     register_policy(
-        CommunityPage, access=community_access, moderators=community_moderators, home=lambda page: page.network
+        CommunityPage,
+        access=community_access,
+        moderators=community_moderators,
+        home=lambda page: page.network,
+        members=community_members,
     )

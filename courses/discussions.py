@@ -3,6 +3,9 @@
 The board hangs on the course in the default language, where enrolments are kept (see ``canonical``).
 """
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
 from discussions.access import Access, register_policy
 
 from .models import CoursePage, Enrolment
@@ -19,5 +22,17 @@ def course_moderators(page: CoursePage):
     return page.trainers.all()
 
 
+def course_members(page: CoursePage):
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(enrolments__course=page, enrolments__status=Enrolment.Status.ACTIVE) | Q(trained_courses=page)
+        )
+        .distinct()
+    )
+
+
 def register():
-    register_policy(CoursePage, access=course_access, moderators=course_moderators, home=canonical)
+    register_policy(
+        CoursePage, access=course_access, moderators=course_moderators, home=canonical, members=course_members
+    )

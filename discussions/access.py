@@ -27,13 +27,14 @@ class Policy:
     access: Callable  # (page, user) -> Access, for a signed-in, active user
     moderators: Callable  # (page) -> users told of reports
     home: Callable  # (page) -> the page the board hangs on (one board for every translation)
+    members: Callable  # (page) -> users who may read the board (whom a post may mention)
 
 
 _policies: dict[str, Policy] = {}
 
 
-def register_policy(page_model: type[Model], *, access, moderators, home) -> None:
-    _policies[page_model._meta.label_lower] = Policy(access, moderators, home)
+def register_policy(page_model: type[Model], *, access, moderators, home, members) -> None:
+    _policies[page_model._meta.label_lower] = Policy(access, moderators, home, members)
 
 
 def policy_for(page) -> Policy | None:
@@ -51,3 +52,8 @@ def access_for(board, user) -> Access:
 def moderators_of(board):
     policy = policy_for(board.page.specific)
     return list(policy.moderators(board.page.specific)) if policy is not None else []
+
+
+def members_of(board):
+    policy = policy_for(board.page.specific)
+    return policy.members(board.page.specific) if policy is not None else []

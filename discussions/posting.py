@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from notifications.delivery import notify
 
-from .access import Access, access_for, moderators_of
+from .access import Access, access_for, members_of, moderators_of
 from .attachments import check_upload
 from .models import Attachment, Board, Post, Report, Subscription, Thread
 from .sanitising import clean_body, plain_text
@@ -98,8 +98,9 @@ def start_thread(board: Board, user, title: str, body: str, files=()) -> Thread:
         post = Post.objects.create(thread=thread, author=user, body=cleaned, text=plain_text(cleaned))
         _attach(post, list(files))
         _subscribe(user, thread=thread)
+        mentioned = _mention(board, post, thread, user)
         followers = Subscription.objects.filter(board=board).exclude(user=user).select_related("user")
-        _tell(board, [s.user for s in followers], "new_thread", thread, user)
+        _tell(board, [s.user for s in followers if s.user_id not in mentioned], "new_thread", thread, user)
     return thread
 
 
@@ -130,9 +131,22 @@ def reply(thread: Thread, user, body: str, files=(), quote_of: Post | None = Non
                 for s in Subscription.objects.filter(board=thread.board_id).exclude(user=user).select_related("user")
             }
         )
+        for person_id in _mention(thread.board, post, thread, user):
+            followers.pop(person_id, None)
         _tell(thread.board, list(followers.values()), "reply", thread, user)
         _subscribe(user, thread=thread)
     return post
+
+
+def _mention(board: Board, post: Post, thread: Thread, actor) -> set[int]:
+    """Tell the members named in the post as ``@name`` (their name as the site shows it); returns their ids, so
+    they are not told a second time as followers."""
+    if "@" not in post.text:
+        return set()
+    members = members_of(board).exclude(pk=actor.pk).select_related("teacher_profile")
+    named = [person for person in members if f"@{person.display_name}" in post.text]
+    _tell(board, named, "mention", thread, actor)
+    return {person.pk for person in named}
 
 
 def _tell(board: Board, people, event: str, thread: Thread, actor) -> None:

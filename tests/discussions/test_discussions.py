@@ -337,3 +337,24 @@ def test_a_thread_of_200_replies_costs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert response.content.decode().count('class="post card') == 201
+
+
+class TestMentions:
+    def test_a_member_named_with_at_is_told_once(self, board, thread, member, second_member, outsider):
+        from tests.accounts.factories import TeacherProfileFactory
+
+        TeacherProfileFactory(user=second_member, name_zh="王小明")
+        TeacherProfileFactory(user=outsider, name_zh="李大同")
+        posting.toggle_subscription(second_member, thread=thread)
+        posting.reply(thread, member, "@王小明 請參考這份教案；@李大同 也看看")
+        assert list(Notification.objects.filter(recipient=second_member).values_list("event", flat=True)) == [
+            "mention"
+        ], "mentioned, not told twice"
+        assert not Notification.objects.filter(recipient=outsider).exists(), "not a member: not told"
+
+    def test_a_mention_in_a_new_thread(self, board, member, facilitator):
+        from tests.accounts.factories import TeacherProfileFactory
+
+        TeacherProfileFactory(user=facilitator, name_zh="陳老師")
+        posting.start_thread(board, member, "請教", "@陳老師 想請教社群聚會時間")
+        assert Notification.objects.get(recipient=facilitator).event == "mention"
