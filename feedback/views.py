@@ -73,47 +73,48 @@ def results(request, survey_id):
     )
 
 
-def _export_rows_or_refuse(request, survey):
+def _spreadsheet_safe(cell):
+    """A cell beginning with = + - @ would run as a formula in a spreadsheet: answers are text, never formulas."""
+    return f"'{cell}" if isinstance(cell, str) and cell[:1] in "=+-@" else cell
+
+
+def _as_csv(rows) -> bytes:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel opens UTF-8 Chinese correctly only with the byte-order mark
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def _as_xlsx(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Feedback"
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+EXPORTS = {
+    "csv": (_as_csv, "text/csv; charset=utf-8"),
+    "xlsx": (_as_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@login_required
+def export(request, survey_id, extension):
+    """The answer sheets, unnamed, as CSV or Excel; refused, like the results, below the minimum of respondents."""
+    survey = _managed(request, survey_id)
     if summarise(survey) is None:
         messages.error(
             request,
             _("Results can be exported once at least %(minimum)s people have answered.")
             % {"minimum": min_respondents()},
         )
-        return None
-    return export_rows(survey)
-
-
-@login_required
-def export_csv(request, survey_id):
-    survey = _managed(request, survey_id)
-    rows = _export_rows_or_refuse(request, survey)
-    if rows is None:
         return redirect("feedback:results", survey.pk)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 Chinese correctly only with the byte-order mark
-    csv.writer(buffer).writerows(rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="feedback-{survey.pk}.csv"'
-    return response
-
-
-@login_required
-def export_xlsx(request, survey_id):
-    survey = _managed(request, survey_id)
-    rows = _export_rows_or_refuse(request, survey)
-    if rows is None:
-        return redirect("feedback:results", survey.pk)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Feedback"
-    for row in rows:
-        # A cell beginning with = + - @ would be a formula in a spreadsheet: answers are text, never formulas.
-        sheet.append([f"'{cell}" if isinstance(cell, str) and cell[:1] in "=+-@" else cell for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="feedback-{survey.pk}.xlsx"'
+    write, content_type = EXPORTS[extension]
+    rows = [[_spreadsheet_safe(cell) for cell in row] for row in export_rows(survey)]
+    response = HttpResponse(write(rows), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="feedback-{survey.pk}.{extension}"'
     return response

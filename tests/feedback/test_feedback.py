@@ -178,6 +178,7 @@ class TestResults:
         assert len(rows) == 6 and rows[0][0].startswith("Q1.")
         assert sorted(int(row[0]) for row in rows[1:]) == [1, 2, 3, 4, 5]
         assert all(person.email not in text for person in people)
+        assert not any(cell.startswith("=") for row in rows for cell in row), "no formula reaches a spreadsheet"
         workbook = load_workbook(io.BytesIO(client.get(reverse("feedback:export_xlsx", args=[survey.pk])).content))
         values = [cell.value for row in workbook.active.iter_rows() for cell in row]
         assert "建議" in values
