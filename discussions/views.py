@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -152,7 +152,9 @@ def _post_or_404(request, post_id):
 @login_required
 def edit_post(request, post_id):
     post, access = _post_or_404(request, post_id)
-    if post.author_id != request.user.pk or not posting.can_change(post, request.user, access):
+    if post.author_id != request.user.pk:
+        raise PermissionDenied
+    if not posting.can_change(post, request.user, access):
         messages.error(request, _("This post can no longer be edited."))
         return redirect("discussions:thread", post.thread_id)
     form = EditForm(request.POST or None, initial={"body": post.body})

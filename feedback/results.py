@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 
 from accounts.access import has_staff_access
+from courses.attendance import can_manage_session
 
 from .answering import respondents
 from .models import Answer, AnswerSheet, Question, Submission, Survey
@@ -21,13 +22,18 @@ def min_respondents() -> int:
 
 
 def can_see_results(survey: Survey, user) -> bool:
-    """The session's organisers, the course's trainers and staff."""
+    """Who manages the session (its organisers, the trainers of a workshop's course, a community session's
+    facilitators), the course's trainers, and staff."""
     if not user.is_authenticated:
         return False
     if user.is_superuser or has_staff_access(user):
         return True
     if survey.session_id:
-        return survey.session.organisers.filter(pk=user.pk).exists()
+        session = survey.session
+        if can_manage_session(user, session):
+            return True
+        community_session = getattr(session, "community_session", None)
+        return community_session is not None and community_session.community.is_facilitator(user)
     return survey.course.trainers.filter(pk=user.pk).exists()
 
 

@@ -23,6 +23,9 @@ MODEL_PERMISSIONS = {
         "courses.attendance": ["add", "change", "delete", "view"],
         "courses.enrolment": ["view"],
         "courses.moduleprogress": ["view"],
+        # Trainers author the feedback questionnaires and give them to their workshops and courses.
+        "feedback.questionnaire": ["add", "change", "view"],
+        "feedback.survey": ["add", "change", "delete", "view"],
     },
     CERTIFICATION_ADMINISTRATORS: {
         "wagtailadmin.admin": ["access"],

@@ -24,13 +24,32 @@ from wagtail.models import Page, get_page_models
 from accounts.models import User
 from certification.models import ApprovalRequest, BulkIssue, Certificate, CertificationProgramme
 from community.models import CommunityPage, Expert
-from courses.models import CoursePage, H5PPackage, ModulePage, TrainingSession
+from courses.models import Attendance, CoursePage, H5PPackage, ModulePage, TrainingSession
+from discussions import posting
+from discussions.models import Attachment
+from discussions.views import board_for
+from feedback.answering import submit
+from feedback.models import Survey
+from feedback.results import min_respondents
 from lms.roles import CERTIFICATION_ADMINISTRATORS, TRAINERS
+from notifications.delivery import notify
+from notifications.unsubscribe import unsubscribe_token
 from reports.models import ReportExport
 from tests.certification.conftest import platform_pki, session_pki  # noqa: F401
 from tests.courses.factories import CoursePageFactory
 
-OUR_APPS = ("accounts", "certification", "community", "courses", "home", "lms", "reports")
+OUR_APPS = (
+    "accounts",
+    "certification",
+    "community",
+    "courses",
+    "discussions",
+    "feedback",
+    "home",
+    "lms",
+    "notifications",
+    "reports",
+)
 
 ROLES = ("anonymous", "teacher", "other_teacher", "trainer", "other_trainer", "cert_admin", "staff_no_mfa")
 
@@ -170,6 +189,55 @@ URLS = {
     'certification:renew':                                        (LOGIN,  405,  405,  405,   405,   405,   405),
     'certification:programme_list':                               (200,    200,  200,  200,   200,   200,   200),
     'certification:programme_detail':                             (200,    200,  200,  200,   200,   200,   200),
+    'wagtailsnippets_feedback_questionnaire:list':                (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:list_results':        (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:add':                 (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:edit':                (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:delete':              (LOGIN, LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:usage':               (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:history':             (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:history_results':     (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:copy':                (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippetchoosers_feedback_questionnaire:choose':       (LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_questionnaire:choose_results':(LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_questionnaire:chosen':       (LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_questionnaire:chosen_multiple':(LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_questionnaire:create':       (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:list':                       (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:list_results':               (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:add':                        (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:edit':                       (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:delete':                     (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:usage':                      (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:history':                    (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:history_results':            (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:copy':                       (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippetchoosers_feedback_survey:choose':              (LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_survey:choose_results':      (LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_survey:chosen':              (LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_survey:chosen_multiple':     (LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_survey:create':              (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'notifications_unsubscribe':                                  (200, 200, 200, 200, 200, 200, 200),
+    'notifications:list':                                         (LOGIN, 200, 200, 200, 200, 200, 200),
+    'notifications:open':                                         (LOGIN, 405, 405, 405, 405, 405, 405),
+    'notifications:read_all':                                     (LOGIN, 405, 405, 405, 405, 405, 405),
+    'notifications:preferences':                                  (LOGIN, 200, 200, 200, 200, 200, 200),
+    'discussions:board':                                          (LOGIN, 200, 403, 200, 403, 403, 403),
+    'discussions:follow_board':                                   (LOGIN, 405, 405, 405, 405, 405, 405),
+    'discussions:thread':                                         (LOGIN, 200, 403, 200, 403, 403, 403),
+    'discussions:follow_thread':                                  (LOGIN, 405, 405, 405, 405, 405, 405),
+    'discussions:moderate_thread':                                (LOGIN, 405, 405, 405, 405, 405, 405),
+    'discussions:edit_post':                                      (LOGIN, 200, 404, 403, 404, 404, 404),
+    'discussions:delete_post':                                    (LOGIN, 405, 405, 405, 405, 405, 405),
+    'discussions:hide_post':                                      (LOGIN, 405, 405, 405, 405, 405, 405),
+    'discussions:report_post':                                    (LOGIN, 405, 405, 405, 405, 405, 405),
+    'discussions:mark_answer':                                    (LOGIN, 405, 405, 405, 405, 405, 405),
+    'discussions:attachment':                                     (LOGIN, 200, 404, 200, 404, 404, 404),
+    'feedback:surveys':                                           (LOGIN, 200, 200, 200, 200, 200, 200),
+    'feedback:answer':                                            (LOGIN, 403, 403, 403, 403, 403, 403),
+    'feedback:results':                                           (LOGIN, 403, 403, 200, 403, 403, 403),
+    'feedback:export_csv':                                        (LOGIN, 403, 403, 200, 403, 403, 403),
+    'feedback:export_xlsx':                                       (LOGIN, 403, 403, 200, 403, 403, 403),
 }
 
 PAGES = {
@@ -250,6 +318,19 @@ def world(db, platform_pki):  # noqa: F811
     programme = CertificationProgramme.objects.first()
     approval = ApprovalRequest.objects.create(user=teacher, programme=CertificationProgramme.objects.last())
     community = CommunityPage.objects.filter(locale__language_code="zh-hant").first()
+    # Discussions: the teacher is a member who started a thread with an attachment; the other teacher is not.
+    community.join(teacher)
+    thread = posting.start_thread(board_for(community), teacher, "跨文化教案", "內容")
+    attachment = Attachment.objects.create(
+        post=thread.posts.get(), file=ContentFile(b"%PDF-1.7", name="a.pdf"), name="a.pdf", size=8, content_type="x"
+    )
+    workshop_session = TrainingSession.objects.filter(kind=TrainingSession.Kind.WORKSHOP).first()
+    # Enough answers to the workshop's questionnaire that its results and exports open.
+    survey = Survey.objects.get(session=workshop_session)
+    for number in range(min_respondents()):
+        respondent = User.objects.create_user(f"respondent{number}@school.example.tw", f"r{number}@school.example.tw")
+        Attendance.objects.create(session=workshop_session, user=respondent, method="list")
+        submit(survey, respondent, {})
     return {
         "users": {
             "anonymous": None,
@@ -265,7 +346,11 @@ def world(db, platform_pki):  # noqa: F811
         "course": course,
         "module": module,
         "package": package,
-        "workshop_session": TrainingSession.objects.filter(kind=TrainingSession.Kind.WORKSHOP).first(),
+        "workshop_session": workshop_session,
+        "thread": thread,
+        "attachment": attachment,
+        "notification": notify(teacher, "reply", url="/", context={"subject": "s"}),
+        "survey": survey,
         "community": community,
         "community_session": community.community_sessions.first(),
         "expert": Expert.objects.first(),
@@ -298,6 +383,10 @@ def url_arguments(name, pattern, world):
         "certification_admin:reissue": world["certificate"],
         "certification_certificate": world["certificate"],
         "wagtailusers_users": world["users"]["teacher"],
+        "wagtailsnippets_feedback_questionnaire": world["survey"].questionnaire,
+        "wagtailsnippetchoosers_feedback_questionnaire": world["survey"].questionnaire,
+        "wagtailsnippets_feedback_survey": world["survey"],
+        "wagtailsnippetchoosers_feedback_survey": world["survey"],
     }
     session = world["community_session"] if name.startswith("community:") else world["workshop_session"]
     values = {
@@ -312,6 +401,13 @@ def url_arguments(name, pattern, world):
         "slug": "learner-progress" if name.startswith("reports:") else world["programme"].slug,
         "file_format": "csv",
         "export_id": world["export"].pk,
+        "thread_id": world["thread"].pk,
+        "post_id": world["thread"].posts.get().pk,
+        "board_id": world["thread"].board_id,
+        "attachment_id": world["attachment"].pk,
+        "notification_id": world["notification"].pk,
+        "survey_id": world["survey"].pk,
+        "token": unsubscribe_token(world["users"]["teacher"].pk, "reply"),
     }
     names = list(getattr(pattern.pattern, "converters", {})) or list(pattern.pattern.regex.groupindex)
     if "pk" in names:
