@@ -118,6 +118,25 @@ class TestAnswering:
         assert notice.event == "feedback_requested" and notice.url == f"/feedback/{survey.pk}/"
 
 
+def test_completing_a_course_asks_once(home_page, django_capture_on_commit_callbacks):
+    from tests.courses.factories import CourseIndexPageFactory, CoursePageFactory, EnrolmentFactory
+
+    course = CoursePageFactory(parent=CourseIndexPageFactory(parent=home_page), title="國際教育概論")
+    survey = Survey.objects.create(questionnaire=standard_questionnaire(), course=course)
+    enrolment = EnrolmentFactory(course=course)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment.save()
+        assert not Notification.objects.exists(), "not completed yet"
+        enrolment.completed_at = timezone.now()
+        enrolment.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment.save()
+    notice = Notification.objects.get(recipient=enrolment.user)
+    assert notice.event == "feedback_requested" and notice.url == f"/feedback/{survey.pk}/"
+    client = client_for(enrolment.user)
+    assert client.get(reverse("feedback:answer", args=[survey.pk])).status_code == 200
+
+
 class TestResults:
     def test_hidden_below_five_respondents_shown_at_five(self, survey, session, organiser):
         people = attendees(session, 6)
