@@ -7,7 +7,9 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from . import discussions, learner_cache
+        # These import models, which can be imported only once the app registry is ready.
+        from . import discussions, learner_cache, site_cache
 
         learner_cache.connect()
+        site_cache.connect()
         discussions.register()

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from accounts.access import has_staff_access
 from notifications.delivery import notify
 
-from .models import Attendance, Registration, TrainingSession
+from .models import Attendance, CoursePage, Registration, TrainingSession
+from .models.pages import canonical
 from .signals import announce_progress
 
 # Where a registration notification leads: the learner's dashboard lists their sessions (language-neutral path).
@@ -43,9 +44,6 @@ class AttendanceError(Exception):
 
 def can_manage_session(user, session: TrainingSession) -> bool:
     """Staff, the session's organisers, and the trainers of the course a workshop belongs to."""
-    from .models import CoursePage
-    from .models.pages import canonical
-
     if not user.is_authenticated:
         return False
     if has_staff_access(user) or session.organisers.filter(pk=user.pk).exists():

@@ -17,7 +17,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("credentials/", include("certification.machine_urls")),
+    path("credentials/", include("certification.credentials.urls")),
     # Outside the language prefix: a one-click unsubscribe is a POST, which a redirect to /zh-hant/… would lose.
     path("notifications/unsubscribe/<str:token>/", unsubscribe, name="notifications_unsubscribe"),
 ]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from certification.eligibility import Kind, evaluate_eligibility
+from certification.registry.eligibility import Kind, evaluate_eligibility
 from courses.models import Attendance, TrainingSession
 from feedback.answering import AnswerRefused, submit
 from feedback.demo import standard_questionnaire

@@ -6,17 +6,17 @@ from django.core.files.storage import default_storage
 from django.utils import translation
 from wagtail.models import ModelLogEntry
 
-from certification.issuing import (
+from certification.documents.signing import SigningKeyUnavailable
+from certification.models import Certificate, CertificateImmutable, SerialCounter
+from certification.registry.issuing import (
     IssuingRefused,
     complete_certificate,
     issue_certificate,
     reissue_certificate,
     revoke_certificate,
 )
-from certification.models import Certificate, CertificateImmutable, SerialCounter
-from certification.notifications import send_expiry_reminders
-from certification.pdf_verification import verify_certificate_pdf
-from certification.signing import SigningKeyUnavailable
+from certification.registry.notifications import send_expiry_reminders
+from certification.verification.pdf import verify_certificate_pdf
 from notifications.kinds import Delivery, Kind
 from notifications.models import Notification
 from notifications.preferences import choose
