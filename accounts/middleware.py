@@ -14,8 +14,11 @@ ADMIN_SIGN_IN_PATHS = ("/admin/login/", "/admin/password_reset/", "/django-admin
 
 
 # What a privileged account without two factors may still open: signing in and out, setting up the authenticator
-# and confirming it (allauth's and our account pages, in any language), and what any page needs to load.
-OPEN_WITHOUT_TWO_FACTORS = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]+)?/)?(?:accounts/|static/|i18n/|healthz)")
+# and confirming it (allauth's and our account pages, in any language), what any page needs to load, and the
+# one-click unsubscribe link of an e-mail, which its signed token authorises without a session.
+OPEN_WITHOUT_TWO_FACTORS = re.compile(
+    r"^/(?:[a-z]{2}(?:-[a-z]+)?/)?(?:accounts/|static/|i18n/|healthz|notifications/unsubscribe/)"
+)
 
 
 class AdminRequiresMFAMiddleware:

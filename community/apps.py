@@ -13,8 +13,11 @@ class CommunityConfig(AppConfig):
 
         from certification.models import Certificate
 
+        from . import discussions
         from .directory import directory_changed
         from .models import Expert
+
+        discussions.register()
 
         # The cached result lists show experts, their certificates' badges and their photos.
         for sender in (Expert, Certificate, get_image_model()):

@@ -8,7 +8,8 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         # These import models, which can be imported only once the app registry is ready.
-        from . import learner_cache, site_cache
+        from . import discussions, learner_cache, site_cache
 
         learner_cache.connect()
         site_cache.connect()
+        discussions.register()

@@ -22,11 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import has_staff_access
+from notifications.delivery import notify
 
-from .models import Attendance, CoursePage, Registration, TrainingSession
+from .models import Attendance, CoursePage, Registration, TrainingSession, WorkshopPage
 from .models.pages import canonical
 from .signals import announce_progress
 
+# Where a registration notification leads: the learner's dashboard lists their sessions (language-neutral path).
+DASHBOARD_PATH = "/learning/"
 CHECKIN_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B: read aloud and typed on phones
 CHECKIN_CODE_LENGTH = 6
 CHECKIN_MINUTES = 15
@@ -69,7 +72,17 @@ def register(session: TrainingSession, user) -> Registration:
         if registration:
             # Re-registering after a cancellation puts them at the back of the queue.
             registration.delete()
-        return Registration.objects.create(session=session, user=user, status=status)
+        registration = Registration.objects.create(session=session, user=user, status=status)
+        event = "waitlisted" if status == Registration.Status.WAITLISTED else "registered"
+        notify(user, event, url=DASHBOARD_PATH, context=_titles(session))
+        return registration
+
+
+def _titles(session: TrainingSession) -> dict:
+    """The session's name in each language, for a notice read in either: a workshop's translations share one
+    session, which keeps the title of the page that created it."""
+    titles = dict(WorkshopPage.objects.filter(session=session).values_list("locale__language_code", "title"))
+    return {"subject": titles.get("zh-hant", session.title), "subject_en": titles.get("en", session.title)}
 
 
 def cancel_registration(session: TrainingSession, user) -> Registration | None:
@@ -92,6 +105,7 @@ def cancel_registration(session: TrainingSession, user) -> Registration | None:
         if promoted is not None:
             promoted.status = Registration.Status.REGISTERED
             promoted.save(update_fields=["status"])
+            notify(promoted.user, "waitlist_promoted", url=DASHBOARD_PATH, context=_titles(session))
         return promoted
 
 

@@ -25,6 +25,9 @@ MODEL_PERMISSIONS = {
         "courses.moduleprogress": ["view"],
         # The question bank, quizzes, and the attempts they grade (essays, regrading, statistics).
         "assessments": "all",
+        # Trainers author the feedback questionnaires and give them to their workshops and courses.
+        "feedback.questionnaire": ["add", "change", "view"],
+        "feedback.survey": ["add", "change", "delete", "view"],
     },
     CERTIFICATION_ADMINISTRATORS: {
         "wagtailadmin.admin": ["access"],

@@ -7,6 +7,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from notifications.views import unsubscribe
+
 from .health import healthz
 
 urlpatterns = [
@@ -16,6 +18,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("credentials/", include("certification.credentials.urls")),
+    # Outside the language prefix: a one-click unsubscribe is a POST, which a redirect to /zh-hant/… would lose.
+    path("notifications/unsubscribe/<str:token>/", unsubscribe, name="notifications_unsubscribe"),
 ]
 
 if settings.DEBUG:
@@ -32,6 +36,9 @@ urlpatterns += i18n_patterns(
     path("learning/", include("courses.urls")),
     path("learning/", include("assessments.urls")),
     path("community/", include("community.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("discussions/", include("discussions.urls")),
+    path("feedback/", include("feedback.urls")),
     path("", include("certification.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

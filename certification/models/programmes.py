@@ -71,6 +71,13 @@ class CertificationProgramme(index.Indexed, ClusterableModel):
         help_text=_("A valid certificate of this programme is required first."),
     )
     minimum_community_sessions = models.PositiveIntegerField(_("minimum community sessions attended"), default=0)
+    hours_need_feedback = models.BooleanField(
+        _("workshop hours wait for the feedback questionnaire"),
+        default=False,
+        help_text=_(
+            "A workshop that has a feedback questionnaire counts toward the hours once the teacher answered it."
+        ),
+    )
     validity_years = models.PositiveSmallIntegerField(
         _("validity (years)"), null=True, blank=True, help_text=_("Leave empty for a certificate that never expires.")
     )
@@ -107,6 +114,7 @@ class CertificationProgramme(index.Indexed, ClusterableModel):
                 FieldPanel("required_courses"),
                 FieldRowPanel([FieldPanel("minimum_hours"), FieldPanel("minimum_score")]),
                 FieldRowPanel([FieldPanel("prerequisite"), FieldPanel("minimum_community_sessions")]),
+                FieldPanel("hours_need_feedback"),
             ],
             heading=_("Requirements"),
         ),

@@ -22,9 +22,11 @@ from django.db.models import (
     DateField,
     DateTimeField,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     UUIDField,
     Value,
@@ -37,6 +39,7 @@ from django.utils.translation import gettext as _
 from core.generations import current_token, replace_token
 from courses.choices import Assurance
 from courses.models import Attendance, CoursePage, Enrolment, ModuleProgress, TrainingSession
+from feedback.models import Submission
 
 from ..models import Certificate, CertificationProgramme, ModuleRequirement
 
@@ -106,6 +109,7 @@ class Fact:
     SCORED = "scored"
     CERTIFICATE = "certificate"
     MODULE = "module"
+    AWAITING_FEEDBACK = "awaiting_feedback"
 
 
 # The columns of the teacher query after (user id, fact); each fact fills only some of them.
@@ -135,7 +139,7 @@ def _fact_rows(queryset, fact, **paths):
 
 @functools.cache
 def _fact_queries():
-    """The four parts of the teacher query, built once per process (building them costs more CPU than running
+    """The five parts of the teacher query, built once per process (building them costs more CPU than running
     the query for one teacher); each use filters copies of them."""
     completed = _fact_rows(
         Enrolment.objects.filter(completed_at__isnull=False),
@@ -172,7 +176,14 @@ def _fact_queries():
         course_key="module__translation_key",
         amount="assurance",
     )
-    return completed, attended, scored, held, modules
+    awaiting_feedback = _fact_rows(
+        Attendance.objects.filter(
+            session__kind=TrainingSession.Kind.WORKSHOP, session__feedback_survey__isnull=False
+        ).exclude(Exists(Submission.objects.filter(survey__session=OuterRef("session"), user=OuterRef("user")))),
+        Fact.AWAITING_FEEDBACK,
+        amount="session__hours",
+    )
+    return completed, attended, scored, held, modules, awaiting_feedback
 
 
 def _facts(user_ids):
@@ -192,6 +203,8 @@ class TeacherRecord:
     current_certificates: dict[int, HeldCertificate] = field(default_factory=dict)
     # {module translation key: the highest level at which it was completed, in any language}
     module_levels: dict[str, int] = field(default_factory=dict)
+    # Workshop hours whose feedback questionnaire the teacher has not answered (counted only where a programme asks).
+    awaiting_feedback_hours: Decimal = Decimal(0)
 
     @classmethod
     def load(cls, user) -> "TeacherRecord":
@@ -223,6 +236,8 @@ class TeacherRecord:
             elif fact == Fact.MODULE:
                 key = str(course_key)
                 record.module_levels[key] = max(record.module_levels.get(key, 0), int(amount))
+            elif fact == Fact.AWAITING_FEEDBACK:
+                record.awaiting_feedback_hours += amount
             else:
                 record.current_certificates[programme_id] = HeldCertificate(serial, text, day)
         return records
@@ -359,14 +374,22 @@ def judge(programme: CertificationProgramme, record: TeacherRecord, titles: dict
             )
         )
     if programme.minimum_hours:
-        hours = record.hours
+        withheld = record.awaiting_feedback_hours if programme.hours_need_feedback else Decimal(0)
+        hours = record.hours - withheld
+        detail = _("%(current)s of %(required)s hours") % {
+            "current": format_number(hours),
+            "required": format_number(programme.minimum_hours),
+        }
+        if withheld:
+            detail += " " + _(
+                "(%(hours)s more hours count once you answer the workshops' feedback questionnaires)"
+            ) % {"hours": format_number(withheld)}
         requirements.append(
             Requirement(
                 Kind.HOURS,
                 _("Study hours (online and workshops)"),
                 met=hours >= programme.minimum_hours,
-                detail=_("%(current)s of %(required)s hours")
-                % {"current": format_number(hours), "required": format_number(programme.minimum_hours)},
+                detail=detail,
                 current=hours,
                 required=programme.minimum_hours,
             )

@@ -1,16 +1,19 @@
-"""E-mail to certificate holders: issued, revoked, and a reminder before a certificate expires.
+"""Telling certificate holders: issued, revoked, and a reminder before a certificate expires.
 
-Each message is written in both languages (zh-Hant first), since the platform does not know which one a teacher
-reads in; the links go to the language-neutral paths, which redirect to the visitor's language.
+Each goes through the notification centre, so the holder's preferences decide whether it is e-mailed at once, in the
+daily digest or not at all. The e-mail is written here in both languages (zh-Hant first), since the platform does not
+know which one a teacher reads in; the links go to the language-neutral paths, which redirect to the visitor's
+language.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from notifications.delivery import notify
 
 from ..models import Certificate
 
@@ -26,23 +29,28 @@ def _bilingual(template: str, context: dict) -> tuple[str, str]:
     return " / ".join(subjects), "\n\n----\n\n".join(bodies)
 
 
-def _send(certificate: Certificate, template: str) -> None:
+def _send(certificate: Certificate, template: str, event: str) -> None:
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     context = {
         "certificate": certificate,
         "verify_url": f"{base}/verify/{certificate.public_id}",
         "certificates_url": f"{base}/certificates/",
     }
-    subject, body = _bilingual(template, context)
-    send_mail(subject, body, None, [certificate.user.email])
+    notify(
+        certificate.user,
+        event,
+        url="/certificates/",
+        context={"subject": certificate.programme_name_zh, "subject_en": certificate.programme_name_en},
+        email=_bilingual(template, context),
+    )
 
 
 def send_certificate_issued(certificate: Certificate) -> None:
-    _send(certificate, "certificate_issued")
+    _send(certificate, "certificate_issued", "certificate_issued")
 
 
 def send_certificate_revoked(certificate: Certificate) -> None:
-    _send(certificate, "certificate_revoked")
+    _send(certificate, "certificate_revoked", "certificate_revoked")
 
 
 def send_expiry_reminders(today=None) -> int:
@@ -61,6 +69,6 @@ def send_expiry_reminders(today=None) -> int:
                 expiry_reminder_sent_at=timezone.now()
             )
             if claimed:
-                _send(certificate, "expiry_reminder")
+                _send(certificate, "expiry_reminder", "certificate_expiring")
                 sent += 1
     return sent

@@ -75,9 +75,10 @@ def test_the_credentials_chinese_criteria_name_the_programme_in_chinese(demo):
     assert certificate.programme_name_en in english and not chinese_titles_in(english)
 
 
-def test_the_chinese_half_of_every_certificate_e_mail_uses_chinese_titles(demo):
+def test_the_chinese_half_of_every_certificate_e_mail_uses_chinese_titles(demo, django_capture_on_commit_callbacks):
     _teacher, certificate = demo
-    send_expiry_reminders(today=certificate.valid_until - timedelta(days=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        send_expiry_reminders(today=certificate.valid_until - timedelta(days=30))
     kinds = {"issued": 0, "revoked": 0, "expires": 0}
     for message in mail.outbox:
         subject_zh, subject_en = message.subject.split(" / ")
@@ -86,10 +87,15 @@ def test_the_chinese_half_of_every_certificate_e_mail_uses_chinese_titles(demo):
             assert not english_titles_in(chinese), chinese
         for english in (subject_en, body_en):
             assert not chinese_titles_in(english), english
-        kinds["issued"] += "has been issued" in body_en
-        kinds["revoked"] += "has been revoked" in body_en
-        kinds["expires"] += "is valid until" in body_en
-        assert certificate.programme_name_zh in body_zh
+        about_the_certificate = {
+            "issued": "has been issued" in body_en,
+            "revoked": "has been revoked" in body_en,
+            "expires": "is valid until" in body_en,
+        }
+        for kind, matched in about_the_certificate.items():
+            kinds[kind] += matched
+        if any(about_the_certificate.values()):
+            assert certificate.programme_name_zh in body_zh
     assert kinds == {"issued": 2, "revoked": 1, "expires": 1}
 
 

@@ -1,5 +1,6 @@
-"""axe-core on every public page type and on the teacher's own pages, in both languages: no serious or critical
-violation. Journey 2 done with the keyboard alone lives in test_keyboard.py."""
+"""axe-core on every public page type and on the teacher's own pages (notifications, discussions, a
+questionnaire), in both languages: no serious or critical violation. Journey 2 done with the keyboard alone lives
+in test_keyboard.py."""
 
 import io
 
@@ -10,7 +11,18 @@ from accounts.models import User
 from certification.models import Certificate
 from community import demo as community_demo
 from community.models import CommunityIndexPage, CommunityPage, Expert, ExpertIndexPage
-from courses.models import CourseIndexPage, CoursePage, ModulePage, WorkshopIndexPage, WorkshopPage
+from courses.models import (
+    Attendance,
+    CourseIndexPage,
+    CoursePage,
+    ModulePage,
+    TrainingSession,
+    WorkshopIndexPage,
+    WorkshopPage,
+)
+from discussions import posting
+from discussions.views import board_for
+from feedback import demo as feedback_demo
 from home.models import NewsIndexPage, NewsPage, StandardPage
 from tests.certification.conftest import platform_pki, session_pki  # noqa: F401 - fixtures
 from tests.e2e.accessibility import describe, serious_violations
@@ -41,6 +53,7 @@ PAGE_TYPES = [
 def full_site(certification_site):  # noqa: F811
     """Everything the demo has, and a certificate the demo teacher holds."""
     community_demo.load(io.StringIO())
+    feedback_demo.load(io.StringIO())
     teacher = User.objects.get(email=TEACHER_EMAIL)
     return issue_outside_the_browser_loop(teacher, certification_site["beginner"], origin=Certificate.Origin.MANUAL)
 
@@ -82,7 +95,24 @@ def test_no_serious_violation_on_any_page_type(page, full_site, language):
             found[path] = f"reflow: {overflow} px wider than a 390 px phone screen"
 
     sign_in(page, TEACHER_EMAIL, TEACHER_PASSWORD, language)
-    for path in (f"/{language}/learning/", f"/{language}/certificates/", f"/{language}/accounts/profile/"):
+    teacher = User.objects.get(email=TEACHER_EMAIL)
+    community = CommunityPage.objects.filter(locale__language_code="zh-hant").first()
+    community.join(teacher)
+    thread = posting.start_thread(board_for(community), teacher, "跨文化教案分享", "大家好，分享我的教案。")
+    posting.reply(thread, teacher, "補充：附上學習單。")
+    session = TrainingSession.objects.filter(kind=TrainingSession.Kind.WORKSHOP, feedback_survey__isnull=False).first()
+    Attendance.objects.get_or_create(session=session, user=teacher, defaults={"method": "list"})
+    own_pages = (
+        f"/{language}/learning/",
+        f"/{language}/certificates/",
+        f"/{language}/accounts/profile/",
+        f"/{language}/notifications/",
+        f"/{language}/notifications/preferences/",
+        f"/{language}/discussions/pages/{community.pk}/",
+        f"/{language}/discussions/threads/{thread.pk}/",
+        f"/{language}/feedback/{session.feedback_survey.pk}/",
+    )
+    for path in own_pages:
         response = page.goto(path)
         assert response.status == 200, path
         violations = serious_violations(page)

@@ -27,13 +27,33 @@ from assessments.grading import essays_to_grade
 from assessments.models import QuestionCategory, Quiz, QuizDraw
 from certification.models import ApprovalRequest, BulkIssue, Certificate, CertificationProgramme
 from community.models import CommunityPage, Expert
-from courses.models import CoursePage, H5PPackage, ModulePage, TrainingSession
+from courses.models import Attendance, CoursePage, H5PPackage, ModulePage, TrainingSession
+from discussions import posting
+from discussions.models import Attachment
+from discussions.views import board_for
+from feedback.answering import submit
+from feedback.models import Survey
+from feedback.results import min_respondents
 from lms.roles import CERTIFICATION_ADMINISTRATORS, TRAINERS
+from notifications.delivery import notify
+from notifications.unsubscribe import unsubscribe_token
 from reports.models import ReportExport
 from tests.certification.conftest import platform_pki, session_pki  # noqa: F401
 from tests.courses.factories import CoursePageFactory
 
-OUR_APPS = ("accounts", "assessments", "certification", "community", "courses", "home", "lms", "reports")
+OUR_APPS = (
+    "accounts",
+    "assessments",
+    "certification",
+    "community",
+    "courses",
+    "discussions",
+    "feedback",
+    "home",
+    "lms",
+    "notifications",
+    "reports",
+)
 
 ROLES = ("anonymous", "teacher", "other_teacher", "trainer", "other_trainer", "cert_admin", "staff_no_mfa")
 
@@ -230,6 +250,55 @@ URLS = {
     'assessments:attempt':                                         (LOGIN,  200,  404,  404,   404,   404,   MFA),
     'assessments:save':                                            (LOGIN,  405,  405,  405,   405,   405,   MFA),
     'assessments:review':                                          (LOGIN,  200,  404,  404,   404,   404,   MFA),
+    'wagtailsnippets_feedback_questionnaire:list':                (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:list_results':        (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:add':                 (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:edit':                (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:delete':              (LOGIN, LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:usage':               (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:history':             (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:history_results':     (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_questionnaire:copy':                (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippetchoosers_feedback_questionnaire:choose':       (LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_questionnaire:choose_results':(LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_questionnaire:chosen':       (LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_questionnaire:chosen_multiple':(LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_questionnaire:create':       (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:list':                       (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:list_results':               (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:add':                        (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:edit':                       (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:delete':                     (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:usage':                      (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:history':                    (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:history_results':            (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippets_feedback_survey:copy':                       (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'wagtailsnippetchoosers_feedback_survey:choose':              (LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_survey:choose_results':      (LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_survey:chosen':              (LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_survey:chosen_multiple':     (LOGIN, LOGIN, LOGIN, 200, 200, 200, MFA),
+    'wagtailsnippetchoosers_feedback_survey:create':              (LOGIN, LOGIN, LOGIN, 200, 200, ADMIN, MFA),
+    'notifications_unsubscribe':                                  (200, 200, 200, 200, 200, 200, 200),
+    'notifications:list':                                         (LOGIN, 200, 200, 200, 200, 200, MFA),
+    'notifications:open':                                         (LOGIN, 405, 405, 405, 405, 405, MFA),
+    'notifications:read_all':                                     (LOGIN, 405, 405, 405, 405, 405, MFA),
+    'notifications:preferences':                                  (LOGIN, 200, 200, 200, 200, 200, MFA),
+    'discussions:board':                                          (LOGIN, 200, 403, 200, 403, 403, MFA),
+    'discussions:follow_board':                                   (LOGIN, 405, 405, 405, 405, 405, MFA),
+    'discussions:thread':                                         (LOGIN, 200, 403, 200, 403, 403, MFA),
+    'discussions:follow_thread':                                  (LOGIN, 405, 405, 405, 405, 405, MFA),
+    'discussions:moderate_thread':                                (LOGIN, 405, 405, 405, 405, 405, MFA),
+    'discussions:edit_post':                                      (LOGIN, 200, 404, 403, 404, 404, MFA),
+    'discussions:delete_post':                                    (LOGIN, 405, 405, 405, 405, 405, MFA),
+    'discussions:hide_post':                                      (LOGIN, 405, 405, 405, 405, 405, MFA),
+    'discussions:report_post':                                    (LOGIN, 405, 405, 405, 405, 405, MFA),
+    'discussions:mark_answer':                                    (LOGIN, 405, 405, 405, 405, 405, MFA),
+    'discussions:attachment':                                     (LOGIN, 200, 404, 200, 404, 404, MFA),
+    'feedback:surveys':                                           (LOGIN, 200, 200, 200, 200, 200, MFA),
+    'feedback:answer':                                            (LOGIN, 403, 403, 403, 403, 403, MFA),
+    'feedback:results':                                           (LOGIN, 403, 403, 200, 403, 403, MFA),
+    'feedback:export_csv':                                        (LOGIN, 403, 403, 200, 403, 403, MFA),
+    'feedback:export_xlsx':                                       (LOGIN, 403, 403, 200, 403, 403, MFA),
 }
 
 PAGES = {
@@ -316,6 +385,19 @@ def world(db, platform_pki):  # noqa: F811
     essay_quiz = Quiz.objects.create(title_zh="申論", title_en="Essay")
     QuizDraw.objects.create(quiz=essay_quiz, category=essays, count=1)
     finish_attempt(start_attempt(essay_quiz, exam_module, teacher))
+    # Discussions: the teacher is a member who started a thread with an attachment; the other teacher is not.
+    community.join(teacher)
+    thread = posting.start_thread(board_for(community), teacher, "跨文化教案", "內容")
+    attachment = Attachment.objects.create(
+        post=thread.posts.get(), file=ContentFile(b"%PDF-1.7", name="a.pdf"), name="a.pdf", size=8, content_type="x"
+    )
+    workshop_session = TrainingSession.objects.filter(kind=TrainingSession.Kind.WORKSHOP).first()
+    # Enough answers to the workshop's questionnaire that its results and exports open.
+    survey = Survey.objects.get(session=workshop_session)
+    for number in range(min_respondents()):
+        respondent = User.objects.create_user(f"respondent{number}@school.example.tw", f"r{number}@school.example.tw")
+        Attendance.objects.create(session=workshop_session, user=respondent, method="list")
+        submit(survey, respondent, {})
     return {
         "users": {
             "anonymous": None,
@@ -331,7 +413,11 @@ def world(db, platform_pki):  # noqa: F811
         "course": course,
         "module": module,
         "package": package,
-        "workshop_session": TrainingSession.objects.filter(kind=TrainingSession.Kind.WORKSHOP).first(),
+        "workshop_session": workshop_session,
+        "thread": thread,
+        "attachment": attachment,
+        "notification": notify(teacher, "reply", url="/", context={"subject": "s"}),
+        "survey": survey,
         "community": community,
         "community_session": community.community_sessions.first(),
         "expert": Expert.objects.first(),
@@ -375,6 +461,10 @@ def url_arguments(name, pattern, world):
         "wagtailsnippetchoosers_assessments_questioncategory": world["question_category"],
         "wagtailsnippets_assessments_quiz": world["quiz"],
         "wagtailsnippetchoosers_assessments_quiz": world["quiz"],
+        "wagtailsnippets_feedback_questionnaire": world["survey"].questionnaire,
+        "wagtailsnippetchoosers_feedback_questionnaire": world["survey"].questionnaire,
+        "wagtailsnippets_feedback_survey": world["survey"],
+        "wagtailsnippetchoosers_feedback_survey": world["survey"],
     }
     session = world["community_session"] if name.startswith("community:") else world["workshop_session"]
     values = {
@@ -397,6 +487,13 @@ def url_arguments(name, pattern, world):
         "revision_id_a": world["revision"].pk,
         "revision_id_b": world["revision"].pk,
         "key": "not-a-key",
+        "thread_id": world["thread"].pk,
+        "post_id": world["thread"].posts.get().pk,
+        "board_id": world["thread"].board_id,
+        "attachment_id": world["attachment"].pk,
+        "notification_id": world["notification"].pk,
+        "survey_id": world["survey"].pk,
+        "token": unsubscribe_token(world["users"]["teacher"].pk, "reply"),
     }
     if name == "assessments:review":
         values["attempt_id"] = world["essay_slot"].attempt_id  # a finished attempt: its review, not a redirect

@@ -17,6 +17,7 @@ DEMO_MODULES = [
     "assessments.demo",
     "certification.demo",
     "community.demo",
+    "feedback.demo",
     # Last: the synthetic teachers build on every app's demo content.
     "lms.demo",
 ]

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
+from django.utils import translation
 from wagtail.models import ModelLogEntry
 
 from certification.documents.signing import SigningKeyUnavailable
@@ -16,6 +17,9 @@ from certification.registry.issuing import (
 )
 from certification.registry.notifications import send_expiry_reminders
 from certification.verification.pdf import verify_certificate_pdf
+from notifications.kinds import Delivery, Kind
+from notifications.models import Notification
+from notifications.preferences import choose
 from tests.certification.factories import ProgrammeFactory, TeacherFactory
 from tests.certification.poppler import pdfsig, pdftotext
 from tests.courses.factories import UserFactory
@@ -137,10 +141,21 @@ def test_reissue_supersedes_and_both_stay_on_record(certificate, issue, django_c
         reissue_certificate(certificate, by=admin)
 
 
-def test_expiry_reminder_is_sent_once_sixty_days_before(teacher, issue):
+def test_expiry_reminder_is_sent_once_sixty_days_before(teacher, issue, django_capture_on_commit_callbacks):
     programme = ProgrammeFactory(validity_years=1)
     certificate = issue(teacher, programme, today=datetime.date.today() - datetime.timedelta(days=330))
     mail.outbox.clear()
-    assert send_expiry_reminders() == 1
-    assert send_expiry_reminders() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_expiry_reminders() == 1
+        assert send_expiry_reminders() == 0
     assert len(mail.outbox) == 1 and certificate.serial in mail.outbox[0].subject
+
+
+def test_certificate_notice_follows_the_holders_preferences(teacher, programme, issue):
+    choose(teacher, Kind.CERTIFICATE, email=Delivery.OFF)
+    mail.outbox.clear()
+    certificate = issue(teacher, programme)
+    assert mail.outbox == [], "the holder turned certificate e-mails off"
+    notice = Notification.objects.get(recipient=teacher, event="certificate_issued")
+    with translation.override("en"):
+        assert certificate.programme_name_en in notice.message
