@@ -206,6 +206,16 @@ STATICFILES_FINDERS = [
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
+# H5P packages play in sandboxed frames served from this origin (scheme://host[:port], another host name for the
+# same app servers, in ALLOWED_HOSTS), so their code never shares an origin with the site; empty: the site's own
+# host, still sandboxed. See courses/h5p/player.py.
+CONTENT_ORIGIN = os.environ.get("CONTENT_ORIGIN", "")
+# Package files behind nginx: the internal location that maps to MEDIA_ROOT (e.g. "/_media-internal/"); Django
+# checks the signed URL and nginx sends the file. Empty: Django streams the file.
+H5P_X_ACCEL_REDIRECT = os.environ.get("H5P_X_ACCEL_REDIRECT", "")
+# How long a signed package URL (courses/h5p/access.py) stays valid, in seconds.
+H5P_CONTENT_URL_SECONDS = int(os.environ.get("H5P_CONTENT_URL_SECONDS", 60 * 60))
+
 # Media on the local disk by default; S3-compatible object storage when AWS_STORAGE_BUCKET_NAME is set.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
