@@ -1,16 +1,27 @@
 /*
- * Loaded into H5P's own iframe inside the player frame (h5p-standalone's customJs). H5P core saves and loads the
- * learner's state with jQuery requests to ajax.contentUserData; in the sandboxed frame those would carry no
- * session, so this answers them itself and hands each save to the frame document (h5p-frame.js), which passes it
- * to the page. Loads are answered "nothing saved": the saved state came with the frame.
+ * Loaded with the content's own scripts in the player frame (h5p-standalone's customJs), after H5P core and
+ * before the content starts, so no statement is missed (H5P's "attempted" comes at the start). It hands the page,
+ * through the frame document (h5p-frame.js), every xAPI statement but "interacted" (every click; progress never
+ * depends on them) and every save of the learner's state. H5P core saves and loads state with jQuery requests to
+ * ajax.contentUserData; in the sandboxed frame those would carry no session, so this answers them itself. Loads
+ * are answered "nothing saved": the saved state came with the frame.
  */
 (function () {
   'use strict';
 
-  var frame = window.ieaH5PFrame || (window.parent && window.parent.ieaH5PFrame);
-  if (!frame || !window.H5P || !window.H5P.jQuery) {
+  var INTERACTED = 'http://adlnet.gov/expapi/verbs/interacted';
+  var frame = window.ieaH5PFrame;
+  if (!frame || !window.H5P || !window.H5P.jQuery || !window.H5P.externalDispatcher) {
     return;
   }
+
+  window.H5P.externalDispatcher.on('xAPI', function (event) {
+    var statement = event && event.data && event.data.statement;
+    if (!statement || !statement.verb || statement.verb.id === INTERACTED) {
+      return;
+    }
+    frame.send({ kind: 'statement', statement: JSON.parse(JSON.stringify(statement)) });
+  });
   var prefix = frame.stateUrl.split('?')[0];
 
   function decode(text) {

@@ -1,15 +1,13 @@
 /*
  * The player frame's own script (templates/courses/h5p_frame.html), on the content origin inside a frame
  * sandboxed without allow-same-origin. It boots h5p-standalone with the options the server wrote into
- * #h5p-frame-config and hands the page everything that must reach the server, with postMessage to the page's
- * origin only: xAPI statements, saved state (from h5p-frame-relay.js, loaded into H5P's own iframe), the height
- * the content needs, and whether it started. The frame holds no CSRF token and no cookie: the page decides what
+ * #h5p-frame-config and hands the page, with postMessage to the page's origin only, the height the content needs
+ * and whether it started; h5p-frame-relay.js hands it xAPI statements and saved state through ieaH5PFrame.send. The frame holds no CSRF token and no cookie: the page decides what
  * to post (static/courses/js/h5p-player.js).
  */
 (function () {
   'use strict';
 
-  var INTERACTED = 'http://adlnet.gov/expapi/verbs/interacted';
   // Only saves and restores pass through this URL; h5p-frame-relay.js answers them without a request.
   var STATE_URL = 'iea-relay:state?contentId=:contentId&dataType=:dataType&subContentId=:subContentId';
   var config = JSON.parse(document.getElementById('h5p-frame-config').textContent);
@@ -19,27 +17,52 @@
     window.parent.postMessage(message, config.parentOrigin);
   }
 
-  // h5p-frame-relay.js, running in H5P's iframe (same sandboxed origin as this document), reaches us here.
+  // The sandbox gives this document no storage, and H5P core reads localStorage (its clipboard, the request
+  // queue) without guarding every access: it gets a store that lives as long as the frame.
+  function memoryStorage() {
+    var items = {};
+    return {
+      getItem: function (key) {
+        return Object.prototype.hasOwnProperty.call(items, key) ? items[key] : null;
+      },
+      setItem: function (key, value) {
+        items[key] = String(value);
+      },
+      removeItem: function (key) {
+        delete items[key];
+      },
+      clear: function () {
+        items = {};
+      },
+      key: function (index) {
+        return Object.keys(items)[index] || null;
+      },
+      get length() {
+        return Object.keys(items).length;
+      }
+    };
+  }
+  ['localStorage', 'sessionStorage'].forEach(function (name) {
+    try {
+      if (window[name]) {
+        return;
+      }
+    } catch (denied) {
+      Object.defineProperty(window, name, { value: memoryStorage(), configurable: true });
+    }
+  });
+
+  // h5p-frame-relay.js, loaded with the content's scripts, reaches us here.
   window.ieaH5PFrame = { send: send, stateUrl: STATE_URL };
 
   function reportHeight() {
     send({ kind: 'height', height: Math.ceil(document.documentElement.scrollHeight) });
   }
 
-  function listen() {
-    if (!window.H5P || !window.H5P.externalDispatcher) {
-      return;
-    }
-    window.H5P.externalDispatcher.on('xAPI', function (event) {
-      var statement = event && event.data && event.data.statement;
-      if (!statement || !statement.verb || statement.verb.id === INTERACTED) {
-        return;
-      }
-      send({ kind: 'statement', statement: JSON.parse(JSON.stringify(statement)) });
-    });
-  }
-
   var options = {
+    // The content runs in this document: it is already the isolated frame H5P's own iframe would be, and a
+    // document sandboxed without allow-same-origin could not reach into an about:blank iframe of its own.
+    embedType: 'div',
     h5pJsonPath: config.h5pJsonPath,
     frameJs: config.frameJs,
     frameCss: config.frameCss,
@@ -66,7 +89,6 @@
   }
   new window.H5PStandalone.H5P(document.querySelector('[data-h5p-container]'), options).then(
     function () {
-      listen();
       send({ kind: 'ready' });
       reportHeight();
     },
