@@ -16,8 +16,6 @@ part of the content (a question in a set, a question of our quiz). ``is_activity
 whether a statement's object belongs to a package.
 """
 
-import base64
-import hashlib
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -27,12 +25,6 @@ from .access import content_token
 
 ACTIVITY_PATH = "/h5p/activities/"
 STANDALONE_STATIC = "h5p-standalone"
-
-# h5p-standalone's frame writes this inline script into each player's inner iframe; the frame document's policy,
-# which has no 'unsafe-inline', allows it by its hash, or the content never starts.
-FRAME_INLINE_SCRIPT = "H5PIntegration = window.parent.H5PIntegration; var H5P = H5P || {}; H5P.externalEmbed = false;"
-FRAME_INLINE_SCRIPT_SHA256 = base64.b64encode(hashlib.sha256(FRAME_INLINE_SCRIPT.encode()).digest()).decode()
-FRAME_INLINE_SCRIPT_HASH = f"'sha256-{FRAME_INLINE_SCRIPT_SHA256}'"
 
 # The frame's sandbox: scripts only. Without allow-same-origin the frame's origin is opaque; without
 # allow-top-navigation it cannot move the page; without allow-forms/allow-popups it submits and opens nothing.
@@ -57,10 +49,12 @@ def frame_csp(origin, parent_origin, *, evaluates_code=False) -> str:
     """The Content-Security-Policy of a player frame served from ``origin`` inside a page of ``parent_origin``.
 
     H5P libraries set inline styles, use data: fonts and images and play media from blob: URLs; everything else
-    comes from the content origin, named explicitly because a sandboxed document's own origin is opaque.
+    comes from the content origin, named explicitly because a sandboxed document's own origin is opaque. No inline
+    script runs: the content plays in the frame document itself (h5p-standalone's "div" embedding), so the
+    script h5p-standalone writes into an iframe of its own is never written.
     ``evaluates_code`` adds ``'unsafe-eval'`` for packages whose libraries need it (``H5PPackage.evaluates_code``).
     """
-    scripts = [origin, FRAME_INLINE_SCRIPT_HASH] + (["'unsafe-eval'"] if evaluates_code else [])
+    scripts = [origin] + (["'unsafe-eval'"] if evaluates_code else [])
     directives = {
         "default-src": ["'none'"],
         "script-src": scripts,

@@ -18,12 +18,14 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db.models import Case, When
+from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.models import Page, get_page_models
 
 from accounts.models import User
 from certification.models import ApprovalRequest, BulkIssue, Certificate, CertificationProgramme
 from community.models import CommunityPage, Expert
+from courses.h5p.access import content_token
 from courses.models import CoursePage, H5PPackage, ModulePage, TrainingSession
 from lms.roles import CERTIFICATION_ADMINISTRATORS, TRAINERS
 from reports.models import ReportExport
@@ -145,7 +147,10 @@ URLS = {
     'courses:enrol':                                              (LOGIN,  405,  405,  405,   405,   405,   405),
     'courses:unenrol':                                            (LOGIN,  405,  405,  405,   405,   405,   405),
     'courses:xapi':                                               (405,    405,  405,  405,   405,   405,   405),
-    'courses:h5p_file':                                           (403,    200,  403,  200,   403,   403,   403),
+    # The player frame and its files answer to the signed token in their URL, minted for the learner (the teacher)
+    # by the module page, whoever's cookies come along: the sandboxed frame sends none (courses/h5p/access.py).
+    'h5p_content:frame':                                          (200,    200,  200,  200,   200,   200,   200),
+    'h5p_content:file':                                           (200,    200,  200,  200,   200,   200,   200),
     'courses:h5p_user_data':                                      (403,    200,  403,  200,   403,   403,   403),
     'courses:trainer_courses':                                    (LOGIN,  403,  403,  200,   403,   403,   403),
     'courses:trainer_learners':                                   (LOGIN,  404,  404,  200,   404,   404,   404),
@@ -250,7 +255,10 @@ def world(db, platform_pki):  # noqa: F811
     programme = CertificationProgramme.objects.first()
     approval = ApprovalRequest.objects.create(user=teacher, programme=CertificationProgramme.objects.last())
     community = CommunityPage.objects.filter(locale__language_code="zh-hant").first()
+    minting = RequestFactory().get("/")
+    minting.user = teacher
     return {
+        "content_token": content_token(minting, module, package),
         "users": {
             "anonymous": None,
             "teacher": teacher,
@@ -305,6 +313,7 @@ def url_arguments(name, pattern, world):
         "module_id": world["module"].pk,
         "package_id": world["package"].pk,
         "path": "h5p.json",
+        "token": world["content_token"],
         "session_id": session.pk,
         "page_id": world["community"].pk,
         "expert_id": world["expert"].pk,
