@@ -14,8 +14,8 @@ from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from accounts.choices import County, SchoolLevel
+from core.blocks import ResourceBlock
 from courses.models import TrainingSession
-from home.blocks import ResourceBlock
 
 from ..choices import ExpertiseArea
 
@@ -50,6 +50,7 @@ class CommunityIndexPage(Page):
         verbose_name = _("community index page")
 
     def get_context(self, request, *args, **kwargs):
+        # The forms import these models: read when the page is served.
         from ..forms import CommunityFilterForm
 
         context = super().get_context(request, *args, **kwargs)
