@@ -139,7 +139,11 @@ def test_statements_carry_the_players_ids_and_a_lost_answer_is_retried_with_the_
     question.get_by_role("button", name="檢查答案 Check").click()
 
     stored = XAPIStatement.objects.filter(user=learner)
-    wait_until(lambda: stored.filter(verb__endswith="answered").exists() and len(answers) == len(posted), page=page)
+    wait_until(
+        lambda: stored.filter(verb__endswith="answered").exists() and len(answers) == len(posted),
+        seconds=60,
+        page=page,
+    )
     assert posted[0] == posted[1]
     assert answers[0].status == 503
     assert (answers[1].status, answers[1].json()) == (200, {"stored": False, "duplicate": True})

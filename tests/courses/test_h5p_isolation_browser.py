@@ -221,7 +221,7 @@ def test_hostile_package_cannot_act_as_the_viewer(page, browser_context, live_se
                     return request
         return None
 
-    relayed = wait_until(relayed_answer, page=page)
+    relayed = wait_until(relayed_answer, seconds=60, page=page)
     assert relayed.all_headers()["x-csrftoken"]
     assert relayed.post_data_json["statement"]["id"] != FORGED_ID
     assert not XAPIStatement.objects.filter(statement_id=FORGED_ID).exists()
