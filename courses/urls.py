@@ -10,7 +10,6 @@ urlpatterns = [
     path("courses/<int:course_id>/enrol/", views.enrol_view, name="enrol"),
     path("courses/<int:course_id>/unenrol/", views.unenrol_view, name="unenrol"),
     path("xapi/", views.xapi_view, name="xapi"),
-    path("h5p/<int:module_id>/<int:package_id>/files/<path:path>", h5p_views.package_file, name="h5p_file"),
     path("h5p/user-data/<int:module_id>-<int:package_id>/", h5p_views.content_user_data, name="h5p_user_data"),
     path("trainer/", views.trainer_courses, name="trainer_courses"),
     path("trainer/<int:course_id>/", views.trainer_learners, name="trainer_learners"),

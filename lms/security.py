@@ -1,17 +1,14 @@
 """The Content Security Policy: everything the site runs comes from the site itself.
 
 Public pages allow scripts from our own origin only, plus inline scripts that carry the request's nonce
-(`<script nonce="{{ request.csp_nonce }}">`) and the one inline script the H5P player writes into each of its
-iframes. The Wagtail admin still renders a few inline scripts of its own (date pickers, inline panels), so
+(`<script nonce="{{ request.csp_nonce }}">`). H5P packages never run under this policy: they play in sandboxed
+frames on the content origin, with the frame's own policy (`courses.h5p.player.frame_csp`). The Wagtail admin
+still renders a few inline scripts of its own (date pickers, inline panels), so
 its pages also allow inline scripts; they are reachable only by staff signed in with two factors.
 """
 
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
-
-# h5p-standalone writes one inline script into every player iframe; the iframe is about:blank, so it runs under
-# the page's policy. Pages whose H5P libraries evaluate code add 'unsafe-eval' with courses.h5p.player.player_csp.
-from courses.h5p.player import FRAME_INLINE_SCRIPT_HASH
 
 # Video blocks embed players from these sites (Wagtail's oEmbed video block).
 VIDEO_FRAME_SOURCES = ["https://www.youtube-nocookie.com", "https://www.youtube.com", "https://player.vimeo.com"]
@@ -23,7 +20,7 @@ def content_security_policy(form_targets=()):
     return {
         "DIRECTIVES": {
             "default-src": [SELF],
-            "script-src": [SELF, NONCE, FRAME_INLINE_SCRIPT_HASH],
+            "script-src": [SELF, NONCE],
             # H5P content types and Wagtail set style attributes in their markup.
             "style-src": [SELF, UNSAFE_INLINE],
             "img-src": [SELF, "data:", "blob:"],

@@ -20,6 +20,8 @@ urlpatterns = [
     path("credentials/", include("certification.credentials.urls")),
     # Outside the language prefix: a one-click unsubscribe is a POST, which a redirect to /zh-hant/… would lose.
     path("notifications/unsubscribe/<str:token>/", unsubscribe, name="notifications_unsubscribe"),
+    # Package code runs here, on the content origin in production (CONTENT_ORIGIN): see courses.h5p.player.
+    path("h5p-content/", include("courses.h5p.urls")),
 ]
 
 if settings.DEBUG:

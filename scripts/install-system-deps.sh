@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages the platform needs: a TrueType CJK font for certificates, poppler (pdfsig/pdftotext),
-# gettext for the catalogues, and Chromium for the browser tests. Installs only what is missing.
+# gettext for the catalogues, Chromium for the browser tests, and clamd for virus scanning. Installs only what is missing.
 set -euo pipefail
 needed=()
 [ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || needed+=(fonts-arphic-uming)
@@ -9,6 +9,8 @@ needed=()
 command -v pdfsig >/dev/null 2>&1 || needed+=(poppler-utils)
 command -v msgfmt >/dev/null 2>&1 || needed+=(gettext)
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)
+# ClamAV's daemon: uploads are scanned through it (CLAMD_SOCKET); the tests start their own with a test signature.
+[ -x /usr/sbin/clamd ] || needed+=(clamav-daemon)
 [ ${#needed[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${needed[*]}"
 if [ "$(id -u)" -eq 0 ]; then

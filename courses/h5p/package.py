@@ -24,7 +24,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .svg import UnsafeSVG, check_svg
+from .svg import UnsafeSVG, check_svg, check_xml
 
 # The H5P core's defaults (H5PCore::$defaultContentWhitelist and $defaultLibraryWhitelistExtras).
 CONTENT_EXTENSIONS = frozenset(
@@ -32,6 +32,18 @@ CONTENT_EXTENSIONS = frozenset(
     "xls xlsx ppt pptx odt ods odp xml csv diff patch swf md textile vtt webvtt gltf glb".split()
 )
 LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css"}
+# The file types a browser could run script from if one were opened on its own, with their check. The other
+# script-capable types (pdf, swf) are only ever served as downloads (``courses.h5p.views.ATTACHMENT_EXTENSIONS``).
+MARKUP_CHECKS = {".svg": ("SVG", check_svg), ".xml": ("XML", check_xml)}
+
+# The H5P core API that our player implements: h5p-standalone 3.8.2 (package.json, pinned in package-lock.json)
+# bundles the core scripts and styles of h5p-php-library 1.27, the release that introduced the theme font
+# (dist/fonts/h5p-theme.woff2) and the h5p-core-30 icon font it ships. A library or package that needs a newer
+# core (``coreApi`` in library.json or h5p.json) would fail in the player, so it is refused, as the H5P core's
+# validator does. Upgrading h5p-standalone means checking this value (tests/courses/test_h5p_validation.py pins
+# the version it was read from).
+PLAYER_CORE_API = (1, 27)
+PLAYER_PACKAGE_VERSION = "3.8.2"
 
 # The H5P core's patterns for h5p.json and library.json (H5PValidator's $h5pRequired and $libraryRequired).
 MACHINE_NAME = re.compile(r"^[\w.-]{1,255}$", re.ASCII)
@@ -239,13 +251,15 @@ def _inspect_archive(archive, upload_size, limits):
         for script in library.get("preloadedJs", [])
     )
     for info in entries:
-        if info.filename.lower().endswith(".svg"):
+        suffix = PurePosixPath(info.filename).suffix.lower()
+        if suffix in MARKUP_CHECKS:
+            kind, check = MARKUP_CHECKS[suffix]
             try:
-                check_svg(read_entry(archive, info, limits.max_file_bytes))
+                check(read_entry(archive, info, limits.max_file_bytes))
             except UnsafeSVG as error:
                 raise H5PPackageError(
-                    _("“%(path)s” is refused: the SVG %(reason)s. SVG files may not carry script.")
-                    % {"path": info.filename, "reason": error},
+                    _("“%(path)s” is refused: the %(kind)s file %(reason)s. %(kind)s files may not carry script.")
+                    % {"path": info.filename, "kind": kind, "reason": error},
                     info.filename,
                 ) from error
     return PackageManifest(h5p_json, content_json, libraries, entries, evaluates_code)
@@ -426,6 +440,7 @@ def _check_h5p_json(h5p_json):
     _check_dependency_list(path, h5p_json, "preloadedDependencies", required=True)
     if "license" in h5p_json and not isinstance(h5p_json["license"], str):
         raise _schema_error(path, _("“license” must be text"))
+    _check_core_api(path, h5p_json)
     if main not in {dep.machine_name for dep in dependencies_of(h5p_json)}:
         raise H5PPackageError(
             _("“h5p.json” names %(main)s as its main library, but it is not among its preloadedDependencies.")
@@ -448,8 +463,47 @@ def _check_libraries(archive, entries, by_name, limits):
             required_message=_("The library folder “%(folder)s” has no library.json.") % {"folder": folder},
         )
         _check_library_json(path, folder, library, by_name)
+        _check_language_files(archive, folder, by_name, limits)
         libraries[folder] = library
     return libraries
+
+
+def _check_language_files(archive, folder, by_name, limits):
+    """A library's translations (``language/*.json``) are parsed by the player: a broken one stops the content."""
+    prefix = f"{folder}/language/"
+    for name in sorted(by_name):
+        if name.startswith(prefix) and name.lower().endswith(".json") and "/" not in name[len(prefix) :]:
+            _read_json(archive, by_name, name, limits.max_metadata_json_bytes, limits)
+
+
+def _check_core_api(path, metadata):
+    """Refuse a ``coreApi`` requirement newer than ``PLAYER_CORE_API`` (missing parts default to 1.0)."""
+    if "coreApi" not in metadata:
+        return
+    core_api = metadata["coreApi"]
+    if not isinstance(core_api, dict):
+        raise _schema_error(path, _("“coreApi” must be an object with majorVersion and minorVersion"))
+    required = []
+    for key, default in (("majorVersion", 1), ("minorVersion", 0)):
+        number = version_number(core_api.get(key, default))
+        if number is None:
+            raise _schema_error(
+                path, _("“coreApi” has an invalid %(key)s (%(value)r)") % {"key": key, "value": core_api[key]}
+            )
+        required.append(number)
+    if tuple(required) > PLAYER_CORE_API:
+        raise H5PPackageError(
+            _(
+                "“%(path)s” needs version %(required)s of the H5P core, but our player implements %(available)s: "
+                "the content would not run."
+            )
+            % {
+                "path": path,
+                "required": "{}.{}".format(*required),
+                "available": "{}.{}".format(*PLAYER_CORE_API),
+            },
+            path,
+        )
 
 
 def _check_library_json(path, folder, library, by_name):
@@ -474,6 +528,7 @@ def _check_library_json(path, folder, library, by_name):
         )
     for key in ("preloadedDependencies", "dynamicDependencies", "editorDependencies"):
         _check_dependency_list(path, library, key, required=False)
+    _check_core_api(path, library)
     for key in ("preloadedJs", "preloadedCss"):
         files = library.get(key, [])
         if not isinstance(files, list) or not all(

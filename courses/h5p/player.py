@@ -1,56 +1,34 @@
-"""What a page needs to play a package with h5p-standalone, and how xAPI object ids map back to packages.
+"""What a page needs to play a package, and how xAPI object ids map back to packages.
 
-The player (``static/courses/js/h5p-player.js``) reads its options from data attributes that
-``player_context`` prepares; ``templates/courses/blocks/h5p_block.html`` renders them for each H5P block.
+Package code is hostile (a trainer's library JavaScript runs as it likes), so it never runs on the site's origin.
+A module page shows each package in an ``<iframe>`` sandboxed without ``allow-same-origin`` whose document comes
+from the content origin (the ``CONTENT_ORIGIN`` setting, e.g. ``https://content.ie-academy.example``; the page's
+own host when it is empty). The sandbox gives the frame an opaque origin: it reads no cookie, no storage and no
+DOM of the page, its requests carry no cookie of the site, and it cannot navigate the top page. The frame document
+(``courses.h5p.views.player_frame``, scripts ``static/courses/js/h5p-frame.js`` and ``h5p-frame-relay.js``) boots
+h5p-standalone and hands xAPI statements and saved state to the page with ``postMessage``; the page
+(``static/courses/js/h5p-player.js``) accepts them only from its own frame and posts them with the CSRF token
+the frame never sees. Package files are loaded through signed, short-lived URLs (``courses.h5p.access``).
 
-xAPI object ids. The top-level activity of a package is ``activity_iri(request, package)``, the same in every
-language and module: ``https://<host>/h5p/activities/<content sha256>``. H5P appends
-``?subContentId=<id>`` for a part of the content (a question in a set, a question of our quiz).
-``is_activity_of(object_id, package)`` tells whether a statement's object belongs to a package.
+xAPI object ids. The top-level activity of a package is ``activity_iri(site_origin, package)``, the same in every
+language and module: ``https://<host>/h5p/activities/<content sha256>``. H5P appends ``?subContentId=<id>`` for a
+part of the content (a question in a set, a question of our quiz). ``is_activity_of(object_id, package)`` tells
+whether a statement's object belongs to a package.
 """
 
-import base64
-import hashlib
 from urllib.parse import urlsplit
 
-from csp.constants import SELF, UNSAFE_EVAL, UNSAFE_INLINE
-from django.templatetags.static import static
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+
+from .access import content_token
 
 ACTIVITY_PATH = "/h5p/activities/"
 STANDALONE_STATIC = "h5p-standalone"
 
-# h5p-standalone's frame writes this inline script into each player's iframe; a CSP without
-# 'unsafe-inline' must allow it by its hash, or the content never starts.
-FRAME_INLINE_SCRIPT = "H5PIntegration = window.parent.H5PIntegration; var H5P = H5P || {}; H5P.externalEmbed = false;"
-FRAME_INLINE_SCRIPT_SHA256 = base64.b64encode(hashlib.sha256(FRAME_INLINE_SCRIPT.encode()).digest()).decode()
-FRAME_INLINE_SCRIPT_HASH = f"'sha256-{FRAME_INLINE_SCRIPT_SHA256}'"
-
-# The Content-Security-Policy directives a page with an H5P player needs on top of a 'self' policy
-# (django-csp 4 format): H5P libraries set inline styles, use data: fonts and images, and play media
-# from blob: URLs. Nothing comes from another origin.
-H5P_PLAYER_CSP = {
-    "script-src": [SELF, FRAME_INLINE_SCRIPT_HASH],
-    "style-src": [SELF, UNSAFE_INLINE],
-    "img-src": [SELF, "data:", "blob:"],
-    "font-src": [SELF, "data:"],
-    "media-src": [SELF, "blob:"],
-    "connect-src": [SELF],
-    "frame-src": [SELF],
-}
-
-
-def player_csp(packages) -> dict:
-    """The CSP directives a page showing ``packages`` needs: ``H5P_PLAYER_CSP``, plus ``'unsafe-eval'`` when
-    one of them evaluates code (``H5PPackage.evaluates_code``). For django-csp, e.g. in a page's ``serve``::
-
-        response._csp_update = player_csp(H5PPackage.objects.filter(pk__in=self.h5p_package_ids))
-    """
-    directives = {name: list(sources) for name, sources in H5P_PLAYER_CSP.items()}
-    if any(package.evaluates_code for package in packages):
-        directives["script-src"].append(UNSAFE_EVAL)
-    return directives
-
+# The frame's sandbox: scripts only. Without allow-same-origin the frame's origin is opaque; without
+# allow-top-navigation it cannot move the page; without allow-forms/allow-popups it submits and opens nothing.
+FRAME_SANDBOX = "allow-scripts"
 
 # Sent with every package file: opened on its own (an SVG, say), it runs no script and loads nothing.
 PACKAGE_FILE_CSP = (
@@ -58,9 +36,51 @@ PACKAGE_FILE_CSP = (
 )
 
 
-def activity_iri(request, package) -> str:
+def content_origin(request) -> str:
+    """The origin package frames and files are served from: ``CONTENT_ORIGIN``, else the request's own."""
+    return (settings.CONTENT_ORIGIN or f"{request.scheme}://{request.get_host()}").rstrip("/")
+
+
+def site_origin(request) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def frame_csp(origin, parent_origin, *, evaluates_code=False) -> str:
+    """The Content-Security-Policy of a player frame served from ``origin`` inside a page of ``parent_origin``.
+
+    H5P libraries set inline styles, use data: fonts and images and play media from blob: URLs; everything else
+    comes from the content origin, named explicitly because a sandboxed document's own origin is opaque. No inline
+    script runs: the content plays in the frame document itself (h5p-standalone's "div" embedding), so the
+    script h5p-standalone writes into an iframe of its own is never written.
+    ``evaluates_code`` adds ``'unsafe-eval'`` for packages whose libraries need it (``H5PPackage.evaluates_code``).
+    """
+    scripts = [origin] + (["'unsafe-eval'"] if evaluates_code else [])
+    directives = {
+        "default-src": ["'none'"],
+        "script-src": scripts,
+        "style-src": [origin, "'unsafe-inline'"],
+        "img-src": [origin, "data:", "blob:"],
+        "font-src": [origin, "data:"],
+        "media-src": [origin, "blob:"],
+        "connect-src": [origin],
+        "frame-src": [origin],
+        "form-action": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": [parent_origin],
+    }
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
+def page_csp(request) -> dict:
+    """What a page showing players adds to the site's policy (django-csp's ``_csp_update``): framing the
+    content origin. Nothing of the package runs under the page's own policy."""
+    return {"frame-src": [content_origin(request)]}
+
+
+def activity_iri(origin, package) -> str:
     """The xAPI object id of ``package``'s top-level activity (see the module docstring)."""
-    return request.build_absolute_uri(f"{ACTIVITY_PATH}{package.content_hash}")
+    return f"{origin}{ACTIVITY_PATH}{package.content_hash}"
 
 
 def is_activity_of(object_id, package) -> bool:
@@ -68,11 +88,6 @@ def is_activity_of(object_id, package) -> bool:
     if not isinstance(object_id, str):
         return False
     return urlsplit(object_id).path == f"{ACTIVITY_PATH}{package.content_hash}"
-
-
-def package_base_url(module, package) -> str:
-    """The URL under which the player finds ``h5p.json``, ``content/`` and the libraries (no trailing slash)."""
-    return reverse("courses:h5p_file", args=[module.pk, package.pk, "h5p.json"]).removesuffix("/h5p.json")
 
 
 def _xapi_url(module):
@@ -86,46 +101,20 @@ def _xapi_url(module):
 
 
 def player_context(request, module, package) -> dict:
-    """The data attributes of one H5P player for ``request.user`` on ``module``.
+    """The frame and data attributes of one H5P player for ``request.user`` on ``module``.
 
-    Keys: ``id``, ``module_id``, ``package_id``, ``h5p_json_path``, ``frame_js``, ``frame_css``,
-    ``standalone_js``, ``frame_csrf_js``, ``activity_iri``, ``xapi_url`` (may be empty), ``user_data_url``
-    (with the ``:contentId``, ``:dataType`` and ``:subContentId`` placeholders H5P fills in), ``user_name``,
-    ``saved_state`` (the learner's last saved state, or "").
-
-    H5P starts the content before an asynchronous state request could answer, so the saved state is
-    handed to the player with the page; later saves go to ``user_data_url``.
+    Keys: ``id``, ``module_id``, ``package_id``, ``frame_url`` (the frame document on the content origin, with
+    the signed token), ``frame_sandbox``, ``activity_iri``, ``xapi_url`` (may be empty), ``user_data_url``.
     """
-    # The models import the module blocks that use this module: read when a player is drawn.
-    from ..models import ContentUserData
-
-    # One H5PIntegration serves every player on a page, so the URL names the player through H5P's own
-    # :contentId placeholder, and each player's id says which module and package it is.
-    player_id = f"{module.pk}-{package.pk}"
-    user_data_url = reverse("courses:h5p_user_data", args=[module.pk, package.pk]).replace(
-        f"/{player_id}/", "/:contentId/"
-    )
-    user = request.user
+    token = content_token(request, module, package)
+    frame_path = reverse("h5p_content:frame", args=[token])
     return {
-        "id": player_id,
+        "id": f"{module.pk}-{package.pk}",
         "module_id": module.pk,
         "package_id": package.pk,
-        "h5p_json_path": package_base_url(module, package),
-        "frame_js": static(f"{STANDALONE_STATIC}/frame.bundle.js"),
-        "frame_css": static(f"{STANDALONE_STATIC}/styles/h5p.css"),
-        "standalone_js": static(f"{STANDALONE_STATIC}/main.bundle.js"),
-        "frame_csrf_js": static("courses/js/h5p-frame-csrf.js"),
-        "activity_iri": activity_iri(request, package),
+        "frame_url": f"{content_origin(request)}{frame_path}",
+        "frame_sandbox": FRAME_SANDBOX,
+        "activity_iri": activity_iri(site_origin(request), package),
         "xapi_url": _xapi_url(module),
-        "user_data_url": f"{user_data_url}?dataType=:dataType&subContentId=:subContentId",
-        # H5P only saves state for a known user; the actor it builds from this is ignored by the server.
-        "user_name": (user.get_full_name() or user.get_username()) if user.is_authenticated else "",
-        "saved_state": (
-            ContentUserData.objects.filter(user=user, package=package, sub_content_id="0", data_type="state")
-            .values_list("data", flat=True)
-            .first()
-            if user.is_authenticated
-            else None
-        )
-        or "",
+        "user_data_url": reverse("courses:h5p_user_data", args=[module.pk, package.pk]),
     }

@@ -1,23 +1,29 @@
-"""The player's server side: package files, and the learner's saved state (H5P's ``contentUserData``).
+"""The player's server side: the player frame and package files on the content origin, and the learner's saved
+state (H5P's ``contentUserData``) on the site's.
 
-Both answer only to a user the module is visible to (``ModulePage.is_visible_to``), and only for a package
-that the module's body shows.
+The frame and the files answer to a signed token in their path (``courses.h5p.access``): the sandboxed frame has
+no cookies. The saved state answers only to a signed-in user the module is visible to (``ModulePage.is_visible_to``),
+for a package that the module's body shows; the page posts it for the frame (``static/courses/js/h5p-player.js``).
 """
 
 import re
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..models import ContentUserData, H5PPackage, ModulePage
+from .access import ContentAccessDenied, check_content_token, restrictions_admit, token_lifetime
 from .package import LIBRARY_EXTENSIONS
-from .player import PACKAGE_FILE_CSP
+from .player import PACKAGE_FILE_CSP, STANDALONE_STATIC, activity_iri, frame_csp
 
 # Types for every extension a package may hold (the H5P whitelists); anything else is not served.
 CONTENT_TYPES = {
@@ -72,7 +78,6 @@ ATTACHMENT_EXTENSIONS = frozenset({"swf", "pdf", "xml"})
 SAFE_PATH = re.compile(r"^[\w .()+,@~-]+(/[\w .()+,@~-]+)*$")
 USER_DATA_KEY = re.compile(r"^[\w-]{1,64}$", re.ASCII)
 MAX_USER_DATA_BYTES = 64 * 1024
-PACKAGE_FILE_MAX_AGE = 24 * 60 * 60
 ACCESS_CACHE_SECONDS = 60
 
 
@@ -89,6 +94,8 @@ def _package_shown_to(request, module_id, package_id):
     module = get_object_or_404(ModulePage, pk=module_id)
     if not module.is_visible_to(request.user):
         raise PermissionDenied
+    if not restrictions_admit(request.user, module):
+        raise PermissionDenied
     if package_id not in module.h5p_package_ids:
         raise Http404
     package = get_object_or_404(H5PPackage, pk=package_id)
@@ -97,14 +104,61 @@ def _package_shown_to(request, module_id, package_id):
     return package
 
 
-@require_http_methods(["GET", "HEAD"])
-def package_file(request, module_id, package_id, path):
-    """One file of an extracted package, streamed from storage with its content type.
+def _granted(token):
+    try:
+        return check_content_token(token)
+    except ContentAccessDenied as error:
+        raise PermissionDenied from error
 
-    Files are immutable (their folder is named by the package's hash), so browsers may keep them a day;
-    ``private`` keeps shared caches from serving them to someone else.
+
+@xframe_options_exempt  # framed by the site's pages on another origin; frame-ancestors names which
+@require_http_methods(["GET", "HEAD"])
+def player_frame(request, token):
+    """The document inside a player's sandboxed frame: h5p-standalone and our relay, nothing of the site."""
+    module, package, parent_origin, user = _granted(token)
+    origin = f"{request.scheme}://{request.get_host()}"
+    saved_state = (
+        ContentUserData.objects.filter(user=user, package=package, sub_content_id="0", data_type="state")
+        .values_list("data", flat=True)
+        .first()
+    )
+    config = {
+        "parentOrigin": parent_origin,
+        "h5pJsonPath": request.path.rstrip("/") + "/files",
+        "frameJs": static(f"{STANDALONE_STATIC}/frame.bundle.js"),
+        "frameCss": static(f"{STANDALONE_STATIC}/styles/h5p.css"),
+        "relayJs": static("courses/js/h5p-frame-relay.js"),
+        "activityIri": activity_iri(parent_origin, package),
+        "savedState": saved_state or "",
+    }
+    response = render(
+        request,
+        "courses/h5p_frame.html",
+        {
+            "config": config,
+            "standalone_js": static(f"{STANDALONE_STATIC}/main.bundle.js"),
+            "frame_js": static("courses/js/h5p-frame.js"),
+            "title": package.title,
+        },
+    )
+    response["Content-Security-Policy"] = frame_csp(origin, parent_origin, evaluates_code=package.evaluates_code)
+    # The URL holds the token: links the content follows must not hand it on.
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def package_file(request, token, path):
+    """One file of an extracted package, with its content type, for a valid token.
+
+    Where the file comes from: streamed from storage by Django; handed to nginx with ``X-Accel-Redirect`` when
+    ``H5P_X_ACCEL_REDIRECT`` names nginx's internal location for ``MEDIA_ROOT``; a presigned URL of the object
+    storage when media live there. The URL changes with the token, so browsers keep a file as long as the token
+    lives; ``private`` keeps shared caches from serving it to someone else. Any origin may read it (the frame's
+    origin is opaque): the token, not the origin, is the permission.
     """
-    package = _package_shown_to(request, module_id, package_id)
+    _, package, _, _ = _granted(token)
     suffix = PurePosixPath(path).suffix.lower().lstrip(".")
     parts = path.split("/")
     if (
@@ -113,20 +167,44 @@ def package_file(request, module_id, package_id, path):
         or suffix not in LIBRARY_EXTENSIONS
     ):
         raise Http404
-    try:
-        stored = default_storage.open(package.file_path(path), "rb")
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
-        raise Http404 from error
-    response = FileResponse(
-        stored,
-        content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
-        as_attachment=suffix in ATTACHMENT_EXTENSIONS,
-        filename=parts[-1] if suffix in ATTACHMENT_EXTENSIONS else "",
-    )
-    response["Cache-Control"] = f"private, max-age={PACKAGE_FILE_MAX_AGE}"
+    name = package.file_path(path)
+    content_type = CONTENT_TYPES.get(suffix, "application/octet-stream")
+    attachment = suffix in ATTACHMENT_EXTENSIONS
+    accel_prefix = getattr(settings, "H5P_X_ACCEL_REDIRECT", "")
+    if not _is_local(default_storage):
+        if not default_storage.exists(name):
+            raise Http404
+        return HttpResponseRedirect(default_storage.url(name))
+    if accel_prefix:
+        if not default_storage.exists(name):
+            raise Http404
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel_prefix.rstrip("/") + "/" + name
+        if attachment:
+            response["Content-Disposition"] = f'attachment; filename="{parts[-1]}"'
+    else:
+        try:
+            stored = default_storage.open(name, "rb")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
+            raise Http404 from error
+        response = FileResponse(
+            stored, content_type=content_type, as_attachment=attachment, filename=parts[-1] if attachment else ""
+        )
+    response["Cache-Control"] = f"private, max-age={token_lifetime()}"
     response["Content-Security-Policy"] = PACKAGE_FILE_CSP
     response["X-Content-Type-Options"] = "nosniff"
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _is_local(storage):
+    """Whether ``storage`` keeps files on this machine's disk (else: object storage with presigned URLs)."""
+    try:
+        storage.path("")
+    except NotImplementedError:
+        return False
+    return True
 
 
 @require_http_methods(["GET", "POST"])

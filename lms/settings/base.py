@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After CSRF, which parses the upload; before any view can store it.
+    "lms.antivirus.UploadScanMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.AdminRequiresMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -218,6 +220,19 @@ STATICFILES_FINDERS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+# H5P packages play in sandboxed frames served from this origin (scheme://host[:port], another host name for the
+# same app servers, in ALLOWED_HOSTS), so their code never shares an origin with the site; empty: the site's own
+# host, still sandboxed. See courses/h5p/player.py.
+CONTENT_ORIGIN = os.environ.get("CONTENT_ORIGIN", "")
+# Package files behind nginx: the internal location that maps to MEDIA_ROOT (e.g. "/_media-internal/"); Django
+# checks the signed URL and nginx sends the file. Empty: Django streams the file.
+H5P_X_ACCEL_REDIRECT = os.environ.get("H5P_X_ACCEL_REDIRECT", "")
+# ClamAV's daemon for scanning every upload (lms/antivirus.py): a socket path or tcp://host:port. Unset: no scan.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_TIMEOUT = int(os.environ.get("CLAMD_TIMEOUT", 30))
+# How long a signed package URL (courses/h5p/access.py) stays valid, in seconds.
+H5P_CONTENT_URL_SECONDS = int(os.environ.get("H5P_CONTENT_URL_SECONDS", 60 * 60))
 
 # Media on the local disk by default; S3-compatible object storage when AWS_STORAGE_BUCKET_NAME is set.
 STORAGES = {

@@ -445,3 +445,92 @@ def test_clean_svg_is_accepted():
 )
 def test_packages_whose_scripts_evaluate_code_are_flagged(script, evaluates):
     assert inspect(build_package(**{"H5P.Sample-1.2/sample.js": script})).evaluates_code is evaluates
+
+
+# XML files (opened on their own, a browser renders XHTML or SVG elements in them as a page)
+
+SAFE_XML = '<?xml version="1.0"?><glossary><term lang="zh-hant">國際教育</term></glossary>'.encode()
+
+
+@pytest.mark.parametrize(
+    ("xml", "reason"),
+    [
+        (b'<page xmlns:h="http://www.w3.org/1999/xhtml"><h:p>x</h:p></page>', "XHTML"),
+        (b'<html xmlns="http://www.w3.org/1999/xhtml"><body>x</body></html>', "XHTML"),
+        (b'<doc><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg></doc>', "<script>"),
+        (b'<doc><x:script xmlns:x="http://www.w3.org/2000/svg">alert(1)</x:script></doc>', "<script>"),
+        (b'<doc onload="alert(1)"/>', "event handler"),
+        (b'<doc xmlns:l="http://www.w3.org/1999/xlink"><a l:href="javascript:alert(1)"/></doc>', "links"),
+        (b'<?xml-stylesheet type="text/xsl" href="evil.xsl"?><doc/>', "XSLT"),
+        (b'<!DOCTYPE doc [<!ENTITY a "aaaa">]><doc>&a;</doc>', "entities"),
+        (b"<doc><unclosed></doc>", "well-formed"),
+    ],
+)
+@pytest.mark.parametrize("where", ["content/data/glossary.xml", "H5P.Sample-1.2/data.xml"])
+def test_xml_carrying_script_is_refused(xml, reason, where):
+    rejected(build_package(**{where: xml}), f"“{where}” is refused", "XML file", reason, "may not carry script")
+
+
+def test_clean_xml_is_accepted():
+    assert inspect(build_package(**{"content/data/glossary.xml": SAFE_XML})).file_count == 7
+
+
+# Library language files (the player parses them: a broken one stops the content)
+
+
+@pytest.mark.parametrize(
+    "broken", [b'{"semantics": [', b"\xff\xfe not utf-8", b'{"semantics": []} trailing', b"[1, 2]"]
+)
+def test_language_file_that_is_not_a_json_object_is_refused(broken):
+    files = {"H5P.Sample-1.2/language/zh-hant.json": broken, "H5P.Sample-1.2/language/en.json": b'{"semantics": []}'}
+    rejected(build_package(**files), "“H5P.Sample-1.2/language/zh-hant.json”")
+
+
+def test_valid_language_files_are_accepted():
+    files = {"H5P.Sample-1.2/language/zh-hant.json": '{"semantics": [{"label": "問題"}]}'.encode()}
+    assert inspect(build_package(**files)).file_count == 7
+
+
+# coreApi: what the package needs of the H5P core, against what our player implements
+
+
+def test_player_core_api_was_read_from_the_installed_player():
+    from django.conf import settings
+
+    from courses.h5p.package import PLAYER_PACKAGE_VERSION
+
+    installed = json.loads((settings.BASE_DIR / "node_modules" / "h5p-standalone" / "package.json").read_text())
+    assert installed["version"] == PLAYER_PACKAGE_VERSION, "h5p-standalone changed: check PLAYER_CORE_API"
+
+
+@pytest.mark.parametrize(
+    ("core_api", "needed"),
+    [
+        ({"majorVersion": 1, "minorVersion": 99}, "1.99"),
+        ({"majorVersion": 2}, "2.0"),
+        ({"majorVersion": "3", "minorVersion": "0"}, "3.0"),
+    ],
+)
+@pytest.mark.parametrize("where", ["library", "h5p.json"])
+def test_core_api_newer_than_the_player_is_refused(core_api, needed, where):
+    if where == "library":
+        data = build_package(**{"H5P.Sample-1.2/library.json": json.dumps(library_json(coreApi=core_api)).encode()})
+        path = "H5P.Sample-1.2/library.json"
+    else:
+        data = build_package(**{"h5p.json": json.dumps(h5p_json(coreApi=core_api)).encode()})
+        path = "h5p.json"
+    rejected(data, f"“{path}” needs version {needed} of the H5P core", "our player implements 1.27")
+
+
+@pytest.mark.parametrize("core_api", ["1.19", {"majorVersion": "x"}, {"majorVersion": 1, "minorVersion": -1}])
+def test_malformed_core_api_is_refused(core_api):
+    data = build_package(**{"H5P.Sample-1.2/library.json": json.dumps(library_json(coreApi=core_api)).encode()})
+    rejected(data, "“H5P.Sample-1.2/library.json” does not follow the H5P specification", "coreApi")
+
+
+@pytest.mark.parametrize(
+    "core_api", [{"majorVersion": 1, "minorVersion": 27}, {"majorVersion": 1, "minorVersion": 19}, {}]
+)
+def test_core_api_the_player_implements_is_accepted(core_api):
+    data = build_package(**{"H5P.Sample-1.2/library.json": json.dumps(library_json(coreApi=core_api)).encode()})
+    assert inspect(data).file_count == 6

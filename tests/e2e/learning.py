@@ -4,6 +4,7 @@ project's own demo quiz (IEA.Quiz), in the demo catalogue, in both languages."""
 import time
 
 from django.core.files.base import ContentFile
+from django.db import OperationalError
 
 from courses.h5p.demo import build_quiz_package
 from courses.h5p.demo.quizzes import EXCHANGE_QUIZ, L10N_ZH_HANT
@@ -52,7 +53,8 @@ def build_exchange_course():
 
 
 def h5p_frame(page):
-    return page.frame_locator("iframe.h5p-iframe")
+    """The player's sandboxed frame on the content origin, where the package's content runs."""
+    return page.frame_locator("iframe[data-h5p-frame]")
 
 
 def demo_quiz_questions():
@@ -69,10 +71,17 @@ CHECK_BUTTON = L10N_ZH_HANT["check"]
 def wait_until(condition, seconds=20, page=None):
     """The browser reports to the server in the background: wait for what it wrote.
 
-    Given the page, it waits through Playwright, which meanwhile runs the page's route and event handlers."""
+    Given the page, it waits through Playwright, which meanwhile runs the page's route and event handlers.
+    On SQLite the test and the live server share one in-memory database whose tables are locked while the server
+    writes (several statements arrive at once): such a read is tried again."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        result = condition()
+        try:
+            result = condition()
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            result = None
         if result:
             return result
         if page is None:

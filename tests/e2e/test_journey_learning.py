@@ -52,7 +52,7 @@ def test_enrol_play_real_and_demo_h5p_and_see_progress(page, exchange_course, le
     sign_in(page, learner.email, PASSWORD)
     page.goto(warm_up.url)
     page.get_by_text(text("This module is open to the learners enrolled in its course.")).wait_for()
-    assert page.locator("iframe.h5p-iframe").count() == 0
+    assert page.locator("iframe[data-h5p-frame]").count() == 0
 
     page.get_by_role("navigation", name=text("Main")).get_by_role(
         "link", name=courses_demo.CATALOGUE["zh-hant"]["title"]

@@ -97,7 +97,7 @@ def test_learning_journey_with_the_keyboard_alone(page, demo_site):
 
     tab_to(page, f"{text('Continue')}: {warm_up.title}", "A")
     page.keyboard.press("Enter")
-    page.locator("iframe.h5p-iframe").wait_for()
+    page.locator("[data-h5p-player][data-h5p-state=ready]").wait_for()
     # H5P's true/false answers are one radio group: Tab enters it, the arrow keys move between the answers.
     tab_to(page, "True", "DIV")
     page.keyboard.press("ArrowDown")
@@ -114,7 +114,7 @@ def test_learning_journey_with_the_keyboard_alone(page, demo_site):
     assert course_progress(page) == 50
     tab_to(page, f"{text('Continue')}: {quiz.title}", "A")
     page.keyboard.press("Enter")
-    page.locator("iframe.h5p-iframe").wait_for()
+    page.locator("[data-h5p-player][data-h5p-state=ready]").wait_for()
     for _question, answers in demo_quiz_questions():
         for answer in answers:
             choose(page, answer)

@@ -1,17 +1,12 @@
 """Settings that come from the environment, and the production settings' security."""
 
-import base64
-import hashlib
 import os
-import re
 import subprocess
 import sys
 
 import pytest
 from django.apps import apps
 from django.conf import settings
-
-from courses.h5p.player import FRAME_INLINE_SCRIPT_HASH
 
 PRODUCTION_ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "lms.settings.production",
@@ -112,17 +107,7 @@ def test_public_pages_carry_a_self_only_content_security_policy(client, home_pag
     script_sources = directives["script-src"].split()
     assert "'unsafe-inline'" not in script_sources
     assert "'unsafe-eval'" not in script_sources
-    assert FRAME_INLINE_SCRIPT_HASH in script_sources
+    # H5P packages run in sandboxed frames with their own policy: the site's allows no hashed script for them.
+    assert not any(source.startswith("'sha256-") for source in script_sources)
     assert all(source.startswith("'") for source in script_sources), "no script from another host"
     assert client.get("/zh-hant/")["X-Frame-Options"] == "SAMEORIGIN"
-
-
-def test_the_h5p_frame_script_hash_matches_the_installed_player():
-    """h5p-standalone writes one inline script into each player frame; the policy allows exactly that one."""
-    bundle = settings.BASE_DIR / "node_modules" / "h5p-standalone" / "dist" / "frame.bundle.js"
-    if not bundle.exists():
-        pytest.skip("h5p-standalone is not installed (npm ci)")
-    match = re.search(r"<script>(H5PIntegration = window\.parent[^<]*)<\\/script>", bundle.read_text())
-    assert match, "h5p-standalone changed the inline script it writes into its frames"
-    digest = base64.b64encode(hashlib.sha256(match.group(1).encode()).digest()).decode()
-    assert FRAME_INLINE_SCRIPT_HASH == f"'sha256-{digest}'"

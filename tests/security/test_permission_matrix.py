@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db.models import Case, When
+from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.models import Page, get_page_models
 
@@ -27,6 +28,7 @@ from assessments.grading import essays_to_grade
 from assessments.models import QuestionCategory, Quiz, QuizDraw
 from certification.models import ApprovalRequest, BulkIssue, Certificate, CertificationProgramme
 from community.models import CommunityPage, Expert
+from courses.h5p.access import content_token
 from courses.models import Attendance, CoursePage, H5PPackage, ModulePage, TrainingSession
 from discussions import posting
 from discussions.models import Attachment
@@ -171,7 +173,10 @@ URLS = {
     'courses:enrol':                                              (LOGIN,  405,  405,  405,   405,   405,   MFA),
     'courses:unenrol':                                            (LOGIN,  405,  405,  405,   405,   405,   MFA),
     'courses:xapi':                                               (405,    405,  405,  405,   405,   405,   MFA),
-    'courses:h5p_file':                                           (403,    200,  403,  200,   403,   403,   MFA),
+    # The player frame and its files answer to the signed token in their URL, minted for the learner (the teacher)
+    # by the module page, whoever's cookies come along: the sandboxed frame sends none (courses/h5p/access.py).
+    'h5p_content:frame':                                          (200,    200,  200,  200,   200,   200,   MFA),
+    'h5p_content:file':                                           (200,    200,  200,  200,   200,   200,   MFA),
     'courses:h5p_user_data':                                      (403,    200,  403,  200,   403,   403,   MFA),
     'courses:trainer_courses':                                    (LOGIN,  403,  403,  200,   403,   403,   MFA),
     'courses:trainer_learners':                                   (LOGIN,  404,  404,  200,   404,   404,   MFA),
@@ -398,7 +403,10 @@ def world(db, platform_pki):  # noqa: F811
         respondent = User.objects.create_user(f"respondent{number}@school.example.tw", f"r{number}@school.example.tw")
         Attendance.objects.create(session=workshop_session, user=respondent, method="list")
         submit(survey, respondent, {})
+    minting = RequestFactory().get("/")
+    minting.user = teacher
     return {
+        "content_token": content_token(minting, module, package),
         "users": {
             "anonymous": None,
             "teacher": teacher,
@@ -472,6 +480,7 @@ def url_arguments(name, pattern, world):
         "module_id": world["module"].pk,
         "package_id": world["package"].pk,
         "path": "h5p.json",
+        "token": world["content_token"],
         "session_id": session.pk,
         "page_id": world["community"].pk,
         "expert_id": world["expert"].pk,
@@ -493,8 +502,9 @@ def url_arguments(name, pattern, world):
         "attachment_id": world["attachment"].pk,
         "notification_id": world["notification"].pk,
         "survey_id": world["survey"].pk,
-        "token": unsubscribe_token(world["users"]["teacher"].pk, "reply"),
     }
+    if name == "notifications_unsubscribe":
+        values["token"] = unsubscribe_token(world["users"]["teacher"].pk, "reply")
     if name == "assessments:review":
         values["attempt_id"] = world["essay_slot"].attempt_id  # a finished attempt: its review, not a redirect
     names = list(getattr(pattern.pattern, "converters", {})) or list(pattern.pattern.regex.groupindex)

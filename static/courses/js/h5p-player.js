@@ -1,16 +1,17 @@
 /*
- * Boots an h5p-standalone player for every [data-h5p-player] element (rendered by
- * templates/courses/blocks/h5p_block.html) and sends the learner's xAPI statements to the server.
+ * The page side of every H5P player (templates/courses/blocks/h5p_block.html). The package plays in an iframe
+ * on the content origin, sandboxed without allow-same-origin (courses/h5p/player.py); its document
+ * (static/courses/js/h5p-frame.js) sends us messages, and this script is the only thing that talks to the server
+ * for it, with the CSRF token the frame never sees.
  *
- * Statements go one at a time, in the order H5P emits them (a question's "answered" must be stored before
- * the set's "completed"), as JSON {module_id, package_id, statement} with the CSRF token in X-CSRFToken.
- * A 429 or a network/server error is retried with back-off, so a burst loses nothing; each statement is given
- * an id before its first post and keeps it through the retries, so a post whose answer was lost is stored once
- * (the server answers a known id as a duplicate). "interacted"
- * statements (every click) are not sent: progress never depends on them.
- * Resume state: the last saved state comes with the page (data-saved-state); H5P saves through its own
- * contentUserData protocol to data-user-data-url, and the frame script h5p-frame-csrf.js adds the CSRF
- * header to those POSTs.
+ * A message is accepted only when it comes from this player's own frame window (event.source) with the opaque
+ * origin the sandbox gives it (event.origin "null"); a statement only when its object is this player's activity.
+ * Statements go one at a time, in the order H5P emits them (a question's "answered" must be stored before the
+ * set's "completed"), as JSON {module_id, package_id, statement} with the CSRF token in X-CSRFToken. A 429 or a
+ * network/server error is retried with back-off, so a burst loses nothing; each statement is given an id before
+ * its first post and keeps it through the retries, so a post whose answer was lost is stored once (the server
+ * answers a known id as a duplicate). "interacted" statements (every click) are not sent: progress never depends
+ * on them. Saved state is posted to data-user-data-url (H5P's contentUserData protocol, form-encoded).
  */
 (function () {
   'use strict';
@@ -21,29 +22,12 @@
   window.ieaH5PPlayer = {};
 
   var INTERACTED = 'http://adlnet.gov/expapi/verbs/interacted';
+  // What browsers report as the origin of a document sandboxed without allow-same-origin.
+  var SANDBOXED_ORIGIN = 'null';
   var MAX_TRIES = 6;
+  var MAX_HEIGHT = 20000;
   var queue = [];
   var sending = false;
-  var standaloneLoading = null;
-
-  function loadStandalone(src) {
-    if (!standaloneLoading) {
-      standaloneLoading = new Promise(function (resolve, reject) {
-        if (window.H5PStandalone) {
-          resolve();
-          return;
-        }
-        var script = document.createElement('script');
-        script.src = src;
-        script.onload = resolve;
-        script.onerror = function () {
-          reject(new Error('Could not load ' + src));
-        };
-        document.head.appendChild(script);
-      });
-    }
-    return standaloneLoading;
-  }
 
   function wait(milliseconds) {
     return new Promise(function (resolve) {
@@ -67,38 +51,49 @@
     return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-');
   }
 
-  function sendOne(item, attempt) {
-    var el = item.element;
-    return fetch(el.dataset.xapiUrl, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-CSRFToken': el.dataset.csrfToken },
-      body: JSON.stringify({
-        module_id: Number(el.dataset.moduleId),
-        package_id: Number(el.dataset.packageId),
-        statement: item.statement
-      })
-    }).then(
+  function post(url, options, attempt) {
+    return fetch(url, options).then(
       function (response) {
         var retry = response.status === 429 || response.status >= 500;
         if (retry && attempt < MAX_TRIES) {
           var after = Number(response.headers.get('Retry-After')) || Math.pow(2, attempt);
           return wait(Math.min(after, 60) * 1000).then(function () {
-            return sendOne(item, attempt + 1);
+            return post(url, options, attempt + 1);
           });
         }
-        el.dispatchEvent(new CustomEvent('h5p:statement-sent', { detail: { status: response.status } }));
-        return null;
+        return response;
       },
       function () {
         if (attempt < MAX_TRIES) {
           return wait(Math.pow(2, attempt) * 1000).then(function () {
-            return sendOne(item, attempt + 1);
+            return post(url, options, attempt + 1);
           });
         }
         return null;
       }
     );
+  }
+
+  function sendStatement(item) {
+    var el = item.element;
+    return post(
+      el.dataset.xapiUrl,
+      {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-CSRFToken': el.dataset.csrfToken },
+        body: JSON.stringify({
+          module_id: Number(el.dataset.moduleId),
+          package_id: Number(el.dataset.packageId),
+          statement: item.statement
+        })
+      },
+      0
+    ).then(function (response) {
+      if (response) {
+        el.dispatchEvent(new CustomEvent('h5p:statement-sent', { detail: { status: response.status } }));
+      }
+    });
   }
 
   function drain() {
@@ -106,110 +101,84 @@
       return;
     }
     sending = true;
-    var item = queue.shift();
-    sendOne(item, 0).then(function () {
+    sendStatement(queue.shift()).then(function () {
       sending = false;
       drain();
     });
   }
 
-  function playerFor(objectId) {
-    var activity = String(objectId || '').split('?')[0];
-    var players = document.querySelectorAll('[data-h5p-player]');
-    for (var i = 0; i < players.length; i++) {
-      if (players[i].dataset.activityIri === activity) {
-        return players[i];
-      }
-    }
-    return null;
+  function isOwnActivity(el, statement) {
+    var objectId = statement && statement.object && statement.object.id;
+    return typeof objectId === 'string' && objectId.split('?')[0] === el.dataset.activityIri;
   }
 
-  function listen() {
-    if (window.ieaH5PPlayer.listening || !window.H5P || !window.H5P.externalDispatcher) {
+  function saveState(el, message) {
+    var key = /^[\w-]{1,64}$/;
+    if (!key.test(message.dataType) || !key.test(message.subContentId) || typeof message.data !== 'string') {
       return;
     }
-    window.ieaH5PPlayer.listening = true;
-    window.H5P.externalDispatcher.on('xAPI', function (event) {
-      var statement = event && event.data && event.data.statement;
-      if (!statement || !statement.verb || statement.verb.id === INTERACTED) {
-        return;
-      }
-      var el = playerFor(statement.object && statement.object.id);
-      if (!el || !el.dataset.xapiUrl) {
-        return;
-      }
-      var copy = JSON.parse(JSON.stringify(statement));
-      copy.id = copy.id || statementId();
-      queue.push({ element: el, statement: copy });
-      drain();
-    });
+    var body = new URLSearchParams();
+    body.set('data', message.data);
+    var url =
+      el.dataset.userDataUrl +
+      '?dataType=' +
+      encodeURIComponent(message.dataType) +
+      '&subContentId=' +
+      encodeURIComponent(message.subContentId);
+    post(url, { method: 'POST', credentials: 'same-origin', headers: { 'X-CSRFToken': el.dataset.csrfToken }, body: body }, 0);
   }
 
-  function options(el) {
-    var data = el.dataset;
-    var settings = {
-      id: data.playerId,
-      h5pJsonPath: data.h5pJsonPath,
-      frameJs: data.frameJs,
-      frameCss: data.frameCss,
-      customJs: [data.frameCsrfJs],
-      xAPIObjectIRI: data.activityIri,
-      fullScreen: true,
-      frame: false,
-      copyright: false,
-      export: false,
-      embed: false,
-      icon: false
-    };
-    if (data.userDataUrl) {
-      settings.saveFreq = 10;
-      settings.ajax = { contentUserDataUrl: data.userDataUrl };
-      // H5P saves state only for a known user; the server ignores who the browser says it is.
-      settings.user = { name: data.userName || 'learner', mail: 'learner@users.invalid' };
-      if (data.savedState) {
-        // Handed over with the page: H5P starts the content before a state request could answer.
-        settings.contentUserData = [{ state: data.savedState }];
+  function show(el, state) {
+    el.setAttribute('data-h5p-state', state);
+    el.querySelector('[data-h5p-loading]').hidden = true;
+    el.querySelector('[data-h5p-failed]').hidden = state !== 'failed';
+  }
+
+  function receive(el, frame, message) {
+    if (message.kind === 'statement') {
+      var statement = message.statement;
+      if (!statement || !statement.verb || statement.verb.id === INTERACTED || !isOwnActivity(el, statement)) {
+        return;
+      }
+      if (!el.dataset.xapiUrl) {
+        return;
+      }
+      statement.id = statement.id || statementId();
+      queue.push({ element: el, statement: statement });
+      drain();
+    } else if (message.kind === 'state') {
+      saveState(el, message);
+    } else if (message.kind === 'height') {
+      var height = Number(message.height);
+      if (height > 0 && height < MAX_HEIGHT) {
+        frame.style.height = height + 'px';
+      }
+    } else if (message.kind === 'ready') {
+      show(el, 'ready');
+    } else if (message.kind === 'failed') {
+      show(el, 'failed');
+      if (window.console) {
+        window.console.error('H5P player failed to start', message.reason);
       }
     }
-    return settings;
-  }
-
-  function boot(el) {
-    var container = el.querySelector('[data-h5p-container]');
-    return new window.H5PStandalone.H5P(container, options(el)).then(
-      function () {
-        el.setAttribute('data-h5p-state', 'ready');
-        var loading = el.querySelector('[data-h5p-loading]');
-        if (loading) {
-          loading.hidden = true;
-        }
-        listen();
-      },
-      function (error) {
-        el.setAttribute('data-h5p-state', 'failed');
-        var failure = el.querySelector('[data-h5p-failed]');
-        if (failure) {
-          failure.hidden = false;
-        }
-        if (window.console) {
-          window.console.error('H5P player failed to start', error);
-        }
-      }
-    );
   }
 
   function start() {
     var players = Array.prototype.slice.call(document.querySelectorAll('[data-h5p-player]'));
-    if (!players.length) {
-      return;
-    }
-    loadStandalone(players[0].dataset.standaloneJs).then(function () {
-      // h5p-standalone shares one H5PIntegration per page: players must start one after another.
-      return players.reduce(function (previous, el) {
-        return previous.then(function () {
-          return boot(el);
-        });
-      }, Promise.resolve());
+    var frames = players.map(function (el) {
+      return el.querySelector('iframe[data-h5p-frame]');
+    });
+    window.addEventListener('message', function (event) {
+      var data = event.data;
+      if (event.origin !== SANDBOXED_ORIGIN || !data || data.ieaH5P !== 1) {
+        return;
+      }
+      for (var i = 0; i < frames.length; i++) {
+        if (frames[i] && event.source === frames[i].contentWindow) {
+          receive(players[i], frames[i], data);
+          return;
+        }
+      }
     });
   }
 
