@@ -12,10 +12,18 @@ class CommunityConfig(AppConfig):
 
         from certification.models import Certificate
 
+        from accounts.models import TeacherProfile, User
+        from courses.models import TrainingSession
+
         from .directory import directory_changed
-        from .models import Expert
+        from .models import CommunitySession, Expert, Membership
+        from .models.networks import members_changed
 
         # The cached result lists show experts, their certificates' badges and their photos.
         for sender in (Expert, Certificate, get_image_model()):
             for signal in (post_save, post_delete):
                 signal.connect(directory_changed, sender=sender, dispatch_uid=f"community.directory-changed.{sender}")
+        # Signed-in readers' copies of community pages show members, their names and schools, and sessions.
+        for sender in (Membership, CommunitySession, TrainingSession, User, TeacherProfile):
+            for signal in (post_save, post_delete):
+                signal.connect(members_changed, sender=sender, dispatch_uid=f"community.members-changed.{sender}")

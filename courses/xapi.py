@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -33,7 +34,6 @@ from .progress import PAGE_PATH_STEP, evaluate_module
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_SCORE = Decimal("999999.99")  # what H5PAttempt.raw_score/max_score can hold
-RATE_LIMIT = 120  # statements per learner per window; a long QuestionSet sends a few dozen
 RATE_WINDOW_SECONDS = 60
 PACKAGE_CACHE_SECONDS = 3600
 ACCESS_CACHE_SECONDS = 600
@@ -102,7 +102,7 @@ def within_rate_limit(user) -> bool:
     key = f"courses:xapi-rate:{user.pk}:{current_window()}"
     cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
     try:
-        return cache.incr(key) <= RATE_LIMIT
+        return cache.incr(key) <= settings.XAPI_STATEMENTS_PER_MINUTE
     except ValueError:
         # The key expired between add and incr: this statement opens a fresh window.
         cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)

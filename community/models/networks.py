@@ -65,6 +65,21 @@ class CommunityIndexPage(Page):
         return context
 
 
+# Replaced by any change a community page shows beyond its own content: members joining or leaving, sessions, and
+# members' names and schools (community.apps connects it); each signed-in reader's copy of a page carries it.
+MEMBERS_TOKEN = "community:members-token"
+
+
+def members_changed(sender=None, instance=None, update_fields=None, **kwargs):
+    """Retire every signed-in reader's copy of every community page (a sign-in, stamping last_login, does not)."""
+    from courses.learner_cache import TOKEN_SECONDS
+    from home.generations import replace_token
+
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    replace_token(MEMBERS_TOKEN, TOKEN_SECONDS)
+
+
 class CommunityPage(Page):
     """One community network. Its name is the page title; each language has its own page (Wagtail i18n).
 
@@ -143,6 +158,23 @@ class CommunityPage(Page):
             .select_related("training_session")
             .order_by("training_session__starts_at")
         )
+
+    def serve(self, request, *args, **kwargs):
+        from courses.learner_cache import FRAGMENT_SECONDS
+        from courses.learner_pages import cached_learner_page, learner_page_key, store_learner_page
+
+        key = learner_page_key(request, f"page:{self.pk}", [MEMBERS_TOKEN])
+        response = cached_learner_page(request, key)
+        if response is None:
+            response = super().serve(request, *args, **kwargs)
+            # A session moves from upcoming to past when it ends: the copy lasts no longer than that.
+            ends = [session.training_session.ends_at for session in response.context_data["upcoming_sessions"]]
+            timeout = FRAGMENT_SECONDS
+            if ends:
+                timeout = min(timeout, int((min(ends) - timezone.now()).total_seconds()))
+            if timeout > 0:
+                store_learner_page(request, key, response, timeout)
+        return response
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

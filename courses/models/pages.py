@@ -1,3 +1,4 @@
+import datetime
 import math
 from urllib.parse import urlencode
 
@@ -167,11 +168,22 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         return not (self.enrolment_closes and now >= self.enrolment_closes)
 
     def serve(self, request, *args, **kwargs):
-        # Anonymous visitors all see the same course page: it is kept whole until anything it shows changes, and
-        # answered from the cache before routing (home.routing.CachedPageRoutingMiddleware).
-        response = super().serve(request, *args, **kwargs)
-        store_page(anonymous_page_key(request), request, response)
-        return response
+        from ..learner_cache import FRAGMENT_SECONDS
+        from ..learner_pages import learner_page_key, serve_learner_page
+
+        def render():
+            # Anonymous visitors all see the same course page: it is kept whole until anything it shows changes,
+            # and answered from the cache before routing (home.routing.CachedPageRoutingMiddleware).
+            response = super(CoursePage, self).serve(request, *args, **kwargs)
+            store_page(anonymous_page_key(request), request, response)
+            return response
+
+        # A signed-in learner's copy is kept too, unless the enrolment window opens or closes before it would
+        # expire: the page offers to enrol by the clock.
+        soon = timezone.now() + datetime.timedelta(seconds=FRAGMENT_SECONDS)
+        window_moves = any(moment and moment <= soon for moment in (self.enrolment_opens, self.enrolment_closes))
+        key = None if window_moves else learner_page_key(request, f"page:{self.pk}")
+        return serve_learner_page(request, key, render)
 
     def get_context(self, request, *args, **kwargs):
         from ..progress import course_overview
@@ -245,15 +257,24 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
         return Enrolment.objects.filter(user=user, course=course, status=Enrolment.Status.ACTIVE).exists()
 
     def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        package_ids = self.h5p_package_ids
-        if package_ids:
-            from ..h5p.player import player_csp
-            from .h5p import H5PPackage
+        from ..learner_pages import learner_page_key, serve_learner_page
 
-            # Some H5P libraries evaluate code: only the pages that show one relax the policy for it.
-            response._csp_update = player_csp(H5PPackage.objects.filter(pk__in=package_ids).only("evaluates_code"))
-        return response
+        def render():
+            response = super(ModulePage, self).serve(request, *args, **kwargs)
+            package_ids = self.h5p_package_ids
+            if package_ids:
+                from ..h5p.player import player_csp
+                from .h5p import H5PPackage
+
+                # Some H5P libraries evaluate code: only the pages that show one relax the policy for it.
+                response._csp_update = player_csp(
+                    H5PPackage.objects.filter(pk__in=package_ids).only("evaluates_code")
+                )
+            return response
+
+        # The learner's copy is answered without recording the view again: it was rendered, and the view recorded,
+        # under the same learner token, which recording a new view or completion would have replaced.
+        return serve_learner_page(request, learner_page_key(request, f"page:{self.pk}"), render)
 
     def get_context(self, request, *args, **kwargs):
         from ..progress import module_overview

@@ -247,6 +247,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv", "zip"]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# xAPI statements one learner may send a minute (the player's; a long QuestionSet sends a few dozen).
+XAPI_STATEMENTS_PER_MINUTE = 120
 
 # Where the development PKI (certificate signing key, CA) lives: outside the repository's tracked files.
 PKI_ROOT = Path(os.environ.get("PKI_ROOT", BASE_DIR / "var" / "pki"))
