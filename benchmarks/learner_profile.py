@@ -6,9 +6,9 @@
 
 The same database, settings and demo teacher as ``benchmarks/peer_comparison.py`` (run that once first, or this
 prepares the database the same way). One sync gunicorn worker serves; wrk keeps it busy with 4 connections while
-``py-spy record`` samples it (100 samples a second, waits on PostgreSQL and Redis included); then the frames are ranked by the share
-of samples they appear in (inclusive) and by the share in which they are the innermost frame of our code or a
-library's (self). The raw collapsed stacks are kept beside the wrk output under ``var/peer-comparison/``.
+``py-spy record`` samples it (100 samples a second, waits on PostgreSQL and Redis included); then the frames are
+ranked by the share of samples they appear in (inclusive) and by the share in which they are the innermost frame
+(self). The raw collapsed stacks are kept beside the wrk output under ``var/peer-comparison/``.
 """
 
 import argparse
@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import peer_comparison as bench  # noqa: E402
+from peer_comparison import say  # noqa: E402
 
 ENDPOINTS = ("module", "course", "xapi", "dashboard", "community", "directory")
 
@@ -44,7 +45,8 @@ def target(name, teacher, course, module, body):
 def frame_name(frame):
     """``function (path)`` with the path from the package on (py-spy gives it absolute)."""
     for marker in ("site-packages/", f"{bench.ROOT}/", "/lib/python3.11/"):
-        frame = frame.replace(frame[frame.find("(") + 1 : frame.find(marker) + len(marker)], "") if marker in frame else frame
+        if marker in frame:
+            frame = frame.replace(frame[frame.find("(") + 1 : frame.find(marker) + len(marker)], "")
     return frame
 
 
@@ -86,24 +88,57 @@ def main():
             base, "/zh-hant/accounts/login/", bench.TEACHER_EMAIL, bench.TEACHER_PASSWORD, "login", sys.executable
         )
         worker = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()[0]
-        env = {**os.environ, "METHOD": method, "COOKIE": cookie, "CSRF": csrf, "ORIGIN": base,
-               "BODY_FILE": str(body), "LABEL": arguments.endpoint}
-        wrk = ["wrk", "-t1", "-c4", f"-d{arguments.seconds + 8}s", "--latency", "-s", str(bench.PEER_BENCH / "bench.lua"),
-               base + path]
+        env = {
+            **os.environ,
+            "METHOD": method,
+            "COOKIE": cookie,
+            "CSRF": csrf,
+            "ORIGIN": base,
+            "BODY_FILE": str(body),
+            "LABEL": arguments.endpoint,
+        }
+        wrk = [
+            "wrk",
+            "-t1",
+            "-c4",
+            f"-d{arguments.seconds + 8}s",
+            "--latency",
+            "-s",
+            str(bench.PEER_BENCH / "bench.lua"),
+            base + path,
+        ]
         load = subprocess.Popen(wrk, env=env, stdout=subprocess.PIPE, text=True)
         time.sleep(4)  # caches and connections warm
         collapsed = folder / "py-spy.txt"
         subprocess.run(
-            [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", worker, "--duration", str(arguments.seconds),
-             "--rate", "100", "--idle", "--nolineno", "--format", "raw", "--output", str(collapsed), "--nonblocking"],
-            check=True, capture_output=True,
+            [
+                str(Path(sys.executable).parent / "py-spy"),
+                "record",
+                "--pid",
+                worker,
+                "--duration",
+                str(arguments.seconds),
+                "--rate",
+                "100",
+                "--idle",
+                "--nolineno",
+                "--format",
+                "raw",
+                "--output",
+                str(collapsed),
+                "--nonblocking",
+            ],
+            check=True,
+            capture_output=True,
         )
         output, _ = load.communicate()
         (folder / "wrk.txt").write_text(output)
-        print(f"{arguments.endpoint} {path}: {bench.parse_result(output)['rps']:.0f} req/s with one sync worker, "
-              f"load {bench.load_average()}")
-        print(rank(collapsed, arguments.top))
-        print(f"raw: {folder}")
+        say(
+            f"{arguments.endpoint} {path}: {bench.parse_result(output)['rps']:.0f} req/s with one sync worker, "
+            f"load {bench.load_average()}"
+        )
+        say(rank(collapsed, arguments.top))
+        say(f"raw: {folder}")
     finally:
         server.terminate()
         server.wait()

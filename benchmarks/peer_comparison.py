@@ -66,6 +66,11 @@ COURSE_SLUG = "peer-benchmark"
 RESULT = re.compile(r"rps=([\d.]+) p50_ms=([\d.]+) p99_ms=([\d.]+) requests=(\d+) non2xx=(\d+) .*statuses=(\S*)")
 
 
+def say(text=""):
+    sys.stdout.write(f"{text}\n")
+    sys.stdout.flush()
+
+
 def prepare_database():
     """Migrate and load the demo on the first run; then the benchmark course, module and enrolment."""
     call_command("migrate", interactive=False, verbosity=0)
@@ -161,8 +166,12 @@ def login(base, path, user, password, field, python):
 
 def run_harness(name, out, env):
     """The peer harness's run.sh, one round; returns {endpoint key: RESULT fields} for the measured runs."""
-    subprocess.run(["bash", str(PEER_BENCH / "run.sh")], env={**os.environ, **env, "NAME": name, "OUT": str(out),
-                   "ROUNDS": "1"}, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["bash", str(PEER_BENCH / "run.sh")],
+        env={**os.environ, **env, "NAME": name, "OUT": str(out), "ROUNDS": "1"},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return {key: parse_result((out / f"{key}.run1.txt").read_text()) for key in ("a_lesson", "b_xapi", "c_course")}
 
 
@@ -214,7 +223,9 @@ def ours_turn(server, teacher, module, course, body, out, duration, extra):
     process = serve_ours(server)
     try:
         base = f"http://{OURS}"
-        cookie, csrf = login(base, "/zh-hant/accounts/login/", TEACHER_EMAIL, TEACHER_PASSWORD, "login", sys.executable)
+        cookie, csrf = login(
+            base, "/zh-hant/accounts/login/", TEACHER_EMAIL, TEACHER_PASSWORD, "login", sys.executable
+        )
         before = stored_statements(teacher)
         env = {
             "BASE": base,
@@ -250,8 +261,14 @@ def peer_turn(out, duration):
     serve = ["bash", str(PEER_BENCH / "serve.sh")]
     subprocess.run([*serve, "start"], check=True, stdout=subprocess.DEVNULL)
     try:
-        cookie, csrf = login(f"http://{PEER}", "/accounts/login/", "teacher", "teacher-bench-pw-1", "",
-                             str(PEER_DIR / "venv" / "bin" / "python"))
+        cookie, csrf = login(
+            f"http://{PEER}",
+            "/accounts/login/",
+            "teacher",
+            "teacher-bench-pw-1",
+            "",
+            str(PEER_DIR / "venv" / "bin" / "python"),
+        )
         results = run_harness("peer", out, {"COOKIE": cookie, "CSRF": csrf, "DURATION": duration})
         xapi = results["b_xapi"]
         xapi["stored"] = sum(n for code, n in xapi["codes"].items() if 200 <= code < 300)
@@ -293,24 +310,33 @@ def main():
             if server is None:
                 results = peer_turn(out, arguments.duration)
             else:
-                results = ours_turn(server, teacher, module, course, body, out, arguments.duration,
-                                    not arguments.no_extra)
+                results = ours_turn(
+                    server, teacher, module, course, body, out, arguments.duration, not arguments.no_extra
+                )
             rows.append((round_number, label, load, results))
-            print(f"round {round_number} {label} (load {load}): " + ", ".join(
-                f"{key} {figure(value, 'stored_rps' if key == 'b_xapi' else 'rps')}" for key, value in results.items()
-            ), flush=True)
+            say(
+                f"round {round_number} {label} (load {load}): "
+                + ", ".join(
+                    f"{key} {figure(value, 'stored_rps' if key == 'b_xapi' else 'rps')}"
+                    for key, value in results.items()
+                )
+            )
             if "rows_check" in results["b_xapi"]:
-                print(f"  xAPI rows stored during the turn {results['b_xapi']['rows_check'][0]}, 201 answers "
-                      f"{results['b_xapi']['rows_check'][1]}", flush=True)
-    print("\nreq/s (p50 ms / p99 ms); xAPI: statements stored per second")
-    print("| round | server | load | module page | xAPI stored | course page | dashboard | community | directory |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+                say(
+                    f"  xAPI rows stored during the turn {results['b_xapi']['rows_check'][0]}, 201 answers "
+                    f"{results['b_xapi']['rows_check'][1]}"
+                )
+    say("\nreq/s (p50 ms / p99 ms); xAPI: statements stored per second")
+    say("| round | server | load | module page | xAPI stored | course page | dashboard | community | directory |")
+    say("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for round_number, label, load, results in rows:
         cells = [figure(results["a_lesson"]), figure(results["b_xapi"], "stored_rps"), figure(results["c_course"])]
-        cells += [figure(results[key]) if key in results else "—" for key in
-                  ("learner dashboard", "community page", "expert directory")]
-        print(f"| {round_number} | {label} | {load} | " + " | ".join(cells) + " |")
-    print(f"raw output: {folder}")
+        cells += [
+            figure(results[key]) if key in results else "—"
+            for key in ("learner dashboard", "community page", "expert directory")
+        ]
+        say(f"| {round_number} | {label} | {load} | " + " | ".join(cells) + " |")
+    say(f"raw output: {folder}")
 
 
 if __name__ == "__main__":

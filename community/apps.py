@@ -10,9 +10,8 @@ class CommunityConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.images import get_image_model
 
-        from certification.models import Certificate
-
         from accounts.models import TeacherProfile, User
+        from certification.models import Certificate
         from courses.models import TrainingSession
 
         from .directory import directory_changed

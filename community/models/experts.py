@@ -176,7 +176,8 @@ class ExpertIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
             return self.render(request, context_overrides={**context, "directory_results": results})
 
         # Nothing in the directory is the reader's own but the site chrome: their copy follows the directory's token.
-        return serve_learner_page(request, learner_page_key(request, f"directory:{self.pk}", [DIRECTORY_TOKEN]), render)
+        key = learner_page_key(request, f"directory:{self.pk}", [DIRECTORY_TOKEN])
+        return serve_learner_page(request, key, render)
 
     @path("<int:expert_id>/", name="expert")
     def expert(self, request, expert_id):

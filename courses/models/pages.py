@@ -267,9 +267,7 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
                 from .h5p import H5PPackage
 
                 # Some H5P libraries evaluate code: only the pages that show one relax the policy for it.
-                response._csp_update = player_csp(
-                    H5PPackage.objects.filter(pk__in=package_ids).only("evaluates_code")
-                )
+                response._csp_update = player_csp(H5PPackage.objects.filter(pk__in=package_ids).only("evaluates_code"))
             return response
 
         # The learner's copy is answered without recording the view again: it was rendered, and the view recorded,
