@@ -13,10 +13,12 @@ from django.db import transaction
 from django.db.models import (
     Case,
     Count,
+    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -24,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models.functions import Cast, Coalesce, Length, Substr
 from django.db.models.lookups import Exact, GreaterThan
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -84,22 +86,44 @@ def record_view(user, module: ModulePage) -> ModuleProgress:
 def module_score(module: ModulePage, attempts) -> tuple[Decimal | None, bool]:
     """The module's score and whether every H5P activity in it was completed, from counted (unflagged) attempts.
 
-    The score is the lowest of the activities' best percentages: each activity must reach the pass mark.
+    ``attempts``: each package's best percentage and whether any attempt completed it, ``(package id, best
+    percent or None, completed)`` as ``best_attempts`` gives them. The score is the lowest of the activities'
+    best percentages: each activity must reach the pass mark.
     """
     package_ids = module.h5p_package_ids
     best, completed = {}, set()
-    for attempt in attempts:
-        if attempt.package_id not in package_ids:
+    for package_id, percent, any_completed in attempts:
+        if package_id not in package_ids:
             continue
-        if attempt.completed:
-            completed.add(attempt.package_id)
-        if attempt.max_score:
-            percent = Decimal(attempt.raw_score) * 100 / Decimal(attempt.max_score)
-            best[attempt.package_id] = max(best.get(attempt.package_id, Decimal(0)), percent)
+        if any_completed:
+            completed.add(package_id)
+        if percent is not None:
+            best[package_id] = max(best.get(package_id, Decimal(0)), Decimal(percent))
     if not package_ids:
         return None, False
     score = min(best.get(package_id, Decimal(0)) for package_id in package_ids)
     return score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), completed >= set(package_ids)
+
+
+def best_attempts(user, module: ModulePage):
+    """``(package id, best percent, any completed)`` per package of ``user``'s counted attempts at ``module``.
+
+    One row per package, counted by the database: a learner who answers a question hundreds of times has hundreds
+    of attempts, and every statement that closes one re-derives the module's score.
+    """
+    percent = Case(
+        When(
+            max_score__gt=0, then=ExpressionWrapper(F("raw_score") * 100 / F("max_score"), output_field=DecimalField())
+        ),
+        default=None,
+    )
+    return (
+        H5PAttempt.objects.filter(user=user, module=module, flagged=False, finished_at__isnull=False)
+        .order_by()
+        .values("package_id")
+        .annotate(best=Max(percent), completed=Max(Cast("completed", IntegerField())))
+        .values_list("package_id", "best", "completed")
+    )
 
 
 def is_module_complete(module: ModulePage, score, all_completed) -> bool:
@@ -121,14 +145,14 @@ def evaluate_module(user, module: ModulePage) -> ModuleProgress:
     progress, _created = ModuleProgress.objects.select_for_update().get_or_create(
         user=user, module=module, defaults={"course": course}
     )
-    attempts = H5PAttempt.objects.filter(user=user, module=module, flagged=False, finished_at__isnull=False).only(
-        "package_id", "raw_score", "max_score", "completed"
-    )
-    score, all_completed = module_score(module, attempts)
-    progress.best_score = score
+    score, all_completed = module_score(module, best_attempts(user, module))
     newly_completed = progress.status != ModuleProgress.Status.COMPLETED and is_module_complete(
         module, score, all_completed
     )
+    if not newly_completed and progress.best_score == score:
+        # Nothing to write: saving would also retire every cached page and answer about the learner.
+        return progress
+    progress.best_score = score
     if newly_completed:
         progress.status = ModuleProgress.Status.COMPLETED
         progress.completed_at = timezone.now()
