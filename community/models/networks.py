@@ -16,6 +16,7 @@ from wagtail.search import index
 from accounts.choices import County, SchoolLevel
 from courses.models import TrainingSession
 from home.blocks import ResourceBlock
+from home.routing import CachedViewRestrictionsMixin
 
 from ..choices import ExpertiseArea
 
@@ -80,7 +81,7 @@ def members_changed(sender=None, instance=None, update_fields=None, **kwargs):
     replace_token(MEMBERS_TOKEN, TOKEN_SECONDS)
 
 
-class CommunityPage(Page):
+class CommunityPage(CachedViewRestrictionsMixin, Page):
     """One community network. Its name is the page title; each language has its own page (Wagtail i18n).
 
     Members, sessions and facilitators belong to the network, not to one language: they are kept on the page in
