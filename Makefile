@@ -42,11 +42,12 @@ demo: migrate compilemessages ## Create the development signing key and load the
 run: system-deps demo ## Set everything up and serve the demo site at http://127.0.0.1:8000 on SQLite.
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-check: install ## Django checks, missing migrations and ruff.
+check: install ## Django checks, missing migrations, ruff and the import direction (import-linter).
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 test: install compilemessages ## Run the whole test suite (DATABASE_URL selects the database; SQLite by default).
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -43,11 +43,11 @@ from django_tasks_db.models import DBTaskResult  # noqa: E402
 from wagtail.models import ModelLogEntry  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from accounts.scale import scale_teachers  # noqa: E402
 from benchmarks.certificate_pipeline import benchmark_programme  # noqa: E402
-from certification.bulk import start_bulk_issue  # noqa: E402
+from certification.admin.bulk import start_bulk_issue  # noqa: E402
 from certification.codes import format_serial  # noqa: E402
 from certification.models import BulkIssueItem, Certificate, SerialCounter  # noqa: E402
-from lms.scale import scale_teachers  # noqa: E402
 
 STALLED_AFTER_SECONDS = 300
 

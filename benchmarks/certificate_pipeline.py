@@ -11,7 +11,7 @@ images, as real ones do. Keys live in a temporary PKI made for the run, files in
 figures are per certificate: wall time and CPU time of the process (CPU time is steadier when other work shares
 the machine).
 
-The whole pipeline is the issuing code's own :func:`certification.issuing.complete_certificate` on pending
+The whole pipeline is the issuing code's own :func:`certification.registry.issuing.complete_certificate` on pending
 certificates made for the run (their serials and rows are written before the clock starts, as the issuing
 transaction does): snapshot from the row, render, sign, store the file, mark the row issued with its audit log
 entry, and the e-mail to the holder (in memory). The database is ``DATABASE_URL`` or, without it, an SQLite file
@@ -94,7 +94,7 @@ def sample_images(folder: Path) -> tuple[Path, Path, Path]:
 
 def sample_snapshots(count: int, images_folder: Path):
     """``count`` different, realistic certificate snapshots."""
-    from certification.snapshot import CertificateSnapshot
+    from certification.documents.snapshot import CertificateSnapshot
 
     logo, seal, signature = sample_images(images_folder)
     surnames, given = "王李張劉陳楊黃趙吳周", "小明美玲志豪淑芬家豪怡君冠宇雅婷"
@@ -152,8 +152,8 @@ def pending_certificates(count: int, images_folder: Path) -> tuple[list[int], ob
     from wagtail.images.models import Image
 
     from accounts.models import TeacherProfile, User
-    from certification.issuing import issue_certificate
     from certification.models import Certificate
+    from certification.registry.issuing import issue_certificate
     from home.models import OrganisationSettings
 
     logo, seal, signature = sample_images(images_folder)
@@ -202,10 +202,10 @@ def main() -> None:
         django.setup()
         from django.core.management import call_command
 
-        from certification.issuing import complete_certificate
-        from certification.pki import ensure_development_pki
-        from certification.rendering import render_certificate_pdf
-        from certification.signing import sign_certificate_pdf
+        from certification.documents.pki import ensure_development_pki
+        from certification.documents.rendering import render_certificate_pdf
+        from certification.documents.signing import sign_certificate_pdf
+        from certification.registry.issuing import complete_certificate
 
         call_command("migrate", verbosity=0)
         ensure_development_pki()

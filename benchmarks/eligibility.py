@@ -31,9 +31,9 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from certification.automation import Reevaluation, reevaluate_everyone  # noqa: E402
-from certification.eligibility import catalogue, evaluate_all, programmes_changed  # noqa: E402
-from lms.scale import scale_teachers  # noqa: E402
+from accounts.scale import scale_teachers  # noqa: E402
+from certification.registry.automation import Reevaluation, reevaluate_everyone  # noqa: E402
+from certification.registry.eligibility import catalogue, evaluate_all, programmes_changed  # noqa: E402
 
 
 def spread(ids, count):

@@ -38,10 +38,10 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils.translation import override  # noqa: E402
 
+from accounts.scale import scale_teachers  # noqa: E402
 from certification.models import Certificate  # noqa: E402
 from courses.h5p.player import ACTIVITY_PATH  # noqa: E402
 from courses.models import CoursePage, Enrolment, H5PPackage  # noqa: E402
-from lms.scale import scale_teachers  # noqa: E402
 
 ADDRESS = "127.0.0.1:8765"
 LEARNERS = 256  # the intake allows 120 statements a minute per learner

@@ -7,4 +7,5 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Certification")
 
     def ready(self):
+        # These import models, which can be imported only once the app registry is ready.
         from . import learner_cache_receivers, receivers  # noqa: F401

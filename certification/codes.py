@@ -24,8 +24,10 @@ def new_public_id() -> str:
 
 
 def new_verification_code() -> str:
-    """65 random bits as 13 Crockford base32 characters (stored without separators)."""
-    return "".join(secrets.choice(CROCKFORD_ALPHABET) for _ in range(VERIFICATION_CODE_LENGTH))
+    """65 random bits as 13 Crockford base32 characters (stored without separators), drawn at once: the national
+    seeding makes hundreds of thousands."""
+    bits = secrets.randbits(5 * VERIFICATION_CODE_LENGTH)
+    return "".join(CROCKFORD_ALPHABET[(bits >> (5 * index)) & 31] for index in range(VERIFICATION_CODE_LENGTH))
 
 
 def format_verification_code(code: str) -> str:

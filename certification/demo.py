@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from accounts.demo import ADMIN_EMAIL, TEACHER_EMAIL
 from courses.models import CoursePage
 
-from .issuing import complete_certificate, issue_and_complete, reissue_certificate, revoke_certificate
 from .models import Certificate, CertificationProgramme
+from .registry.issuing import complete_certificate, issue_and_complete, reissue_certificate, revoke_certificate
 
 PROGRAMMES = [
     {

@@ -1,5 +1,10 @@
-"""Listening to ``courses``: when a teacher's progress changes, their eligibility is evaluated again in a task.
-When a programme, its required courses or a course page changes, every process reads the programmes again."""
+"""Where certification's background work is queued: the rooms announce work with signals, and this module (with
+``certification.tasks``) is the only place that turns them into tasks, so no room ever imports a task.
+
+Listening to ``courses``: when a teacher's progress changes, their eligibility is evaluated again in a task.
+When a programme, its required courses or a course page changes, every process reads the programmes again.
+Listening to the rooms: a pending certificate is rendered and signed in a task, a bulk issue's items in tasks of
+:data:`~certification.admin.bulk.ITEMS_PER_TASK`."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -7,14 +12,26 @@ from django.dispatch import receiver
 from courses.models import CoursePage
 from courses.signals import progress_changed
 
-from .eligibility import programmes_changed
+from .admin.bulk import bulk_items_waiting
 from .models import CertificationProgramme
-from .tasks import reevaluate_teacher
+from .registry.eligibility import programmes_changed
+from .registry.issuing import certificate_pending
+from .tasks import issue_bulk_items, reevaluate_teacher, render_and_sign_certificate
 
 
 @receiver(progress_changed, dispatch_uid="certification.reevaluate_on_progress")
 def reevaluate_on_progress(sender, user, **kwargs):
     reevaluate_teacher.enqueue(user.pk)
+
+
+@receiver(certificate_pending, dispatch_uid="certification.render_pending")
+def render_pending(sender, certificate_id, **kwargs):
+    render_and_sign_certificate.enqueue(certificate_id)
+
+
+@receiver(bulk_items_waiting, dispatch_uid="certification.issue_bulk_items")
+def issue_waiting_items(sender, item_ids, **kwargs):
+    issue_bulk_items.enqueue(item_ids)
 
 
 for changed in (post_save, post_delete):

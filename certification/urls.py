@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from .views import programmes, teacher, verification
+from .verification import views as verification
+from .views import programmes, teacher
 
 app_name = "certification"
 

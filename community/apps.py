@@ -7,6 +7,7 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
+        # These import models, which can be imported only once the app registry is ready.
         from django.db.models.signals import post_delete, post_save
         from wagtail.images import get_image_model
 

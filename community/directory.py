@@ -15,9 +15,11 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
 
-from home.generations import current_token, replace_token
+from certification.models import Certificate
+from core.generations import current_token, replace_token
 
 from .choices import ExpertiseArea
+from .forms import ExpertFilterForm
 from .models import Expert, ExpertIndexPage
 
 EXPERTS_PER_PAGE = 12
@@ -95,8 +97,6 @@ def search_experts(experts, query):
 
 def certificates_by_user(user_ids):
     """Valid certificates of the given users, read live from the registry so that a revocation shows at once."""
-    from certification.models import Certificate
-
     certificates = {}
     ids = [user_id for user_id in user_ids if user_id]
     if not ids:
@@ -109,8 +109,6 @@ def certificates_by_user(user_ids):
 
 def qualifying_certificates(user):
     """The user's valid certificates that let them opt in to the directory (Advanced and above)."""
-    from certification.models import Certificate
-
     return list(
         Certificate.objects.valid_on(timezone.localdate()).filter(
             user=user, is_current=True, programme__slug__in=QUALIFYING_PROGRAMME_SLUGS
@@ -150,17 +148,31 @@ def matching_ids(form) -> list[int]:
     if ids is None:
         experts = Expert.objects.listed().order_by("name_en")
         if criteria:
-            experts = form.filter(experts)
+            experts = filter_experts(experts, criteria)
         ids = list(experts.values_list("pk", flat=True))
         cache.set(key, ids, RESULTS_SECONDS)
     return ids
 
 
+def filter_experts(experts, criteria):
+    """``experts`` narrowed to the cleaned data of an :class:`~community.forms.ExpertFilterForm`."""
+    for field_name, code in [
+        ("expertise", criteria["expertise"]),
+        ("languages", criteria["language"]),
+        ("regions", criteria["region"]),
+        ("availability", criteria["availability"]),
+    ]:
+        if code:
+            experts = experts.holding(field_name, code)
+    query = criteria["q"].strip()
+    if query:
+        experts = search_experts(experts, query)
+    return experts
+
+
 def directory_context(page, request):
     """What the result list is rendered from: the form, the page of experts with their photos and valid
     certificates (read now), and the pagination."""
-    from .forms import ExpertFilterForm
-
     form = ExpertFilterForm(request.GET or None)
     page_obj = Paginator(matching_ids(form), EXPERTS_PER_PAGE).get_page(request.GET.get("page"))
     photos = get_image_model().objects.prefetch_renditions(PHOTO_FILTER)

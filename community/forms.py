@@ -37,6 +37,8 @@ class CommunityFilterForm(forms.Form):
 
 
 class ExpertFilterForm(forms.Form):
+    """The directory's search and filters; :func:`community.directory.filter_experts` applies them."""
+
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
     expertise = forms.ChoiceField(
         label=_("Expertise"), choices=with_any(ExpertiseArea.choices, _("Any")), required=False
@@ -46,23 +48,6 @@ class ExpertFilterForm(forms.Form):
     availability = forms.ChoiceField(
         label=_("Available as"), choices=with_any(Availability.choices, _("Any")), required=False
     )
-
-    def filter(self, experts):
-        from .directory import search_experts
-
-        data = self.cleaned_data
-        for field_name, code in [
-            ("expertise", data["expertise"]),
-            ("languages", data["language"]),
-            ("regions", data["region"]),
-            ("availability", data["availability"]),
-        ]:
-            if code:
-                experts = experts.holding(field_name, code)
-        query = data["q"].strip()
-        if query:
-            experts = search_experts(experts, query)
-        return experts
 
 
 class ContactRequestForm(forms.Form):

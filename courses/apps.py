@@ -7,6 +7,8 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from . import learner_cache
+        # These import models, which can be imported only once the app registry is ready.
+        from . import learner_cache, site_cache
 
         learner_cache.connect()
+        site_cache.connect()

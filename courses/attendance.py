@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from accounts.access import has_staff_access
 
-from .models import Attendance, Registration, TrainingSession
+from .models import Attendance, CoursePage, Registration, TrainingSession
+from .models.pages import canonical
 from .signals import announce_progress
 
 CHECKIN_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B: read aloud and typed on phones
@@ -40,9 +41,6 @@ class AttendanceError(Exception):
 
 def can_manage_session(user, session: TrainingSession) -> bool:
     """Staff, the session's organisers, and the trainers of the course a workshop belongs to."""
-    from .models import CoursePage
-    from .models.pages import canonical
-
     if not user.is_authenticated:
         return False
     if has_staff_access(user) or session.organisers.filter(pk=user.pk).exists():

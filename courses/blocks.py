@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from home.blocks import RICH_TEXT_FEATURES, CaptionedImageBlock, ResourceBlock, VideoBlock
+from core.blocks import RICH_TEXT_FEATURES, CaptionedImageBlock, ResourceBlock, VideoBlock
 
 
 class H5PBlock(blocks.StructBlock):
@@ -21,6 +21,7 @@ class H5PBlock(blocks.StructBlock):
         template = "courses/blocks/h5p_block.html"
 
     def get_context(self, value, parent_context=None):
+        # The player reads the models, which import these blocks: read when a block is rendered.
         from .h5p.player import player_context
 
         context = super().get_context(value, parent_context=parent_context)

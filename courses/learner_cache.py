@@ -2,16 +2,21 @@
 ``courses.learner_pages``), kept correct by a generation token per learner that every change to their enrolments,
 progress, attendance, certificates, saved H5P state or account replaces.
 
-A cache key carries the tokens it was computed under (``home.generations``: random, replaced at once and again on
+A cache key carries the tokens it was computed under (``core.generations``: random, replaced at once and again on
 commit). A site-wide token does the same for changes that touch every learner: a course or module published, moved
 or deleted, a programme edited.
 """
 
 from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from home.generations import current_tokens, replace_token
+from accounts.models import TeacherProfile, User
+from core.generations import current_tokens, replace_token
+
+from .models import Attendance, ContentUserData, Enrolment, ModulePage, ModuleProgress
 
 TOKEN_SECONDS = 7 * 24 * 3600
 # A fragment lives this long at most even if no change is announced (a change made by a bulk UPDATE, say).
@@ -79,13 +84,6 @@ def _page_changed(sender, **kwargs):
 
 def connect():
     """Listen to every change a learner's cached answers rest on (called once, from the app's ``ready``)."""
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
-    from accounts.models import TeacherProfile, User
-
-    from .models import Attendance, ContentUserData, Enrolment, ModulePage, ModuleProgress
-
     for model in (Enrolment, ModuleProgress, Attendance, ContentUserData):
         for signal in (post_save, post_delete):
             signal.connect(_learner_row_changed, sender=model, dispatch_uid=f"learner-cache.{model.__name__}")

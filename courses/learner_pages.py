@@ -2,7 +2,7 @@
 expert directory as they see it, rendered once and answered from the cache until anything they show changes.
 
 A page is kept under a key that holds the learner's id, their token and the site's (``courses.learner_cache``),
-the site chrome's generation (``home.menu``), the tokens the page itself names (a community's members, the
+the site chrome's generation (``core.menu``), the tokens the page itself names (a community's members, the
 directory), the host, the path and query string, the language and the date. So it is only ever answered to the
 learner it was rendered for, and any change it could show (their progress, enrolments, attendance, certificates,
 saved H5P state or account; a page published, moved or deleted; the settings) makes it unreachable at once.
@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from home.generations import current_tokens
-from home.menu import GENERATION_KEY, has_admin_access
+from core.generations import current_tokens
+from core.menu import GENERATION_KEY, has_admin_access
 
 from .learner_cache import FRAGMENT_SECONDS, SITE_TOKEN, TOKEN_SECONDS, learner_token_key
 

@@ -31,8 +31,10 @@ from django.db.models.lookups import Exact, GreaterThan
 from django.utils import timezone
 from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Page
 
 from .choices import CompletionRule
+from .enrolment import refusal_reason
 from .learner_cache import learner_changed
 from .models import Attendance, Enrolment, H5PAttempt, ModulePage, ModuleProgress, WorkshopPage
 from .models.pages import canonical
@@ -288,8 +290,6 @@ def progress_by_translation_key(user, modules):
 
 def course_overview(course, user):
     """What a course page shows: its modules with the reader's progress, trainers, workshops and enrolment."""
-    from .enrolment import refusal_reason
-
     source = canonical(course)
     modules = list(course.modules().defer_streamfields())
     progress = progress_by_translation_key(user, modules)
@@ -369,8 +369,6 @@ def dashboard(user):
 
 def _in_reader_language(rows):
     """Swap the default-language course and module pages of dashboard rows for their translations, in one query."""
-    from wagtail.models import Page
-
     language = get_language()
     if not rows or language == get_supported_content_language_variant(settings.LANGUAGE_CODE):
         return

@@ -1,10 +1,11 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .h5p.admin import H5PPackageCreateView, H5PPackageForm
-from .models import H5PPackage
+from .models import CoursePage, H5PPackage
 
 
 class H5PPackageViewSet(SnippetViewSet):
@@ -40,3 +41,9 @@ class H5PPackageViewSet(SnippetViewSet):
 
 
 register_snippet(H5PPackageViewSet)
+
+
+@hooks.register("home_page_featured_courses")
+def newest_courses(home_page):
+    """The newest live courses in the home page's language."""
+    return CoursePage.objects.live().public().filter(locale=home_page.locale).order_by("-first_published_at")[:3]

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from . import learner_cache
 from .h5p.player import is_activity_of
@@ -235,8 +236,6 @@ def _check_access(user, module_id, package_id) -> int:
 
 
 def _translation_key_of(path):
-    from wagtail.models import Page
-
     return Page.objects.filter(path=path).values("translation_key")
 
 

@@ -7,6 +7,17 @@ class HomeConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from .menu import connect_menu_signals
+        # These import models, which can be imported only once the app registry is ready.
+        from django.db.models.signals import post_delete, post_save
 
-        connect_menu_signals()
+        from core.menu import start_new_generation_on_settings_save, start_new_menu_generation
+
+        from .models import OrganisationSettings
+
+        # Every page's header and footer show the organisation settings.
+        post_delete.connect(
+            start_new_menu_generation, sender=OrganisationSettings, dispatch_uid="menu-settings-deleted"
+        )
+        post_save.connect(
+            start_new_generation_on_settings_save, sender=OrganisationSettings, dispatch_uid="menu-settings-saved"
+        )

@@ -1,14 +1,16 @@
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import BaseStreamBlock
-from .menu import MENU_CACHE_SECONDS, menu_generation
+from core.blocks import BaseStreamBlock
+from core.menu import MENU_CACHE_SECONDS, menu_generation
 
 
 class HomePage(Page):
@@ -50,10 +52,9 @@ class HomePage(Page):
         return context
 
     def featured_courses(self):
-        """The newest live courses in this home page's language."""
-        from courses.models import CoursePage
-
-        return CoursePage.objects.live().public().filter(locale=self.locale).order_by("-first_published_at")[:3]
+        """The courses this home page features, from the app that has them (``courses`` registers its newest ones
+        with the ``home_page_featured_courses`` hook): ``home`` knows no app above it."""
+        return [course for hook in hooks.get_hooks("home_page_featured_courses") for course in hook(self)]
 
 
 class StandardPage(Page):
@@ -84,8 +85,6 @@ class NewsIndexPage(Page):
         verbose_name = _("news index page")
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
         context = super().get_context(request, *args, **kwargs)
         news = NewsPage.objects.child_of(self).live().public().order_by("-date")
         context["news_pages"] = Paginator(news, 10).get_page(request.GET.get("page"))
@@ -143,7 +142,7 @@ class OrganisationSettings(BaseSiteSetting):
     def for_site(cls, site):
         """The settings of ``site``, kept in the cache: every page's header and footer shows them.
 
-        Saving them starts a new site cache generation (``home.menu``), so an edit shows on the next request.
+        Saving them starts a new site cache generation (``core.menu``), so an edit shows on the next request.
         """
         if site is None:
             return super().for_site(site)

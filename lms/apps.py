@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.db import models
 from django.db.models.signals import post_migrate, post_save
 
 
@@ -7,6 +8,7 @@ def sync_roles_after_migrate(sender, using, **kwargs):
     # tables exist, and create the permissions first (their own receivers may not have run yet).
     if sender is not [config for config in apps.get_app_configs() if config.models_module][-1]:
         return
+    # Both import models: this module is imported before the app registry is ready.
     from django.contrib.auth.management import create_permissions
 
     from .roles import sync_roles
@@ -18,6 +20,7 @@ def sync_roles_after_migrate(sender, using, **kwargs):
 
 def grant_trainers_new_index(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
+        # roles imports models: this module is imported before the app registry is ready.
         from .roles import grant_trainer_pages
 
         grant_trainer_pages([instance])
@@ -28,7 +31,7 @@ class LmsConfig(AppConfig):
     verbose_name = "IE Academy"
 
     def ready(self):
-        from django.db import models
+        # Both import models, which can be imported only once the app registry is ready.
         from wagtail.admin.forms.models import register_form_field_override
 
         from .roles import TRAINER_PAGE_TYPES

@@ -15,7 +15,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("credentials/", include("certification.machine_urls")),
+    path("credentials/", include("certification.credentials.urls")),
 ]
 
 if settings.DEBUG:

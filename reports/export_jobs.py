@@ -14,6 +14,7 @@ import tempfile
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -28,22 +29,24 @@ RECENT_EXPORTS = 10
 # Long enough to come back for a file after a weekend; the data stays in the database anyway.
 RETENTION_DAYS = 7
 
+# Sent with ``export_id=`` once a request is committed; ``reports.receivers`` queues the task that builds it, so this
+# module never imports the tasks that call it.
+export_requested = Signal()
+
 
 class ExportRefused(Exception):
     """The export cannot be built for this requester; the message says why, in their language."""
 
 
 def request_export(user, report, filters) -> ReportExport:
-    """Record the request and enqueue its task when the transaction commits."""
-    from .tasks import build_report_export
-
+    """Record the request and announce it (``export_requested``) when the transaction commits."""
     export = ReportExport.objects.create(
         requested_by=user,
         report=report.slug,
         filters=filters.as_data(),
         language=translation.get_language() or "",
     )
-    transaction.on_commit(lambda: build_report_export.enqueue(export.pk))
+    transaction.on_commit(lambda: export_requested.send(sender=ReportExport, export_id=export.pk))
     return export
 
 

@@ -3,9 +3,9 @@ twice."""
 
 from django_tasks import task
 
+from .export_jobs import build_export
+
 
 @task()
 def build_report_export(export_id: int) -> str:
-    from .export_jobs import build_export
-
     return build_export(export_id)

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from ..eligibility import active_programmes, evaluate_all
+from ..registry.eligibility import active_programmes, evaluate_all
 
 
 def programme_list(request):

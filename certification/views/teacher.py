@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..credential_documents import open_badge_jwt
-from ..eligibility import TeacherRecord, evaluate_all
-from ..issuing import IssuingRefused, verify_url
+from ..credentials.certificates import open_badge_jwt
 from ..models import Certificate
-from ..renewal import RenewalRefused, renew_certificate, renewal_check
+from ..registry.eligibility import TeacherRecord, evaluate_all
+from ..registry.issuing import IssuingRefused, verify_url
+from ..registry.renewal import RenewalRefused, renew_certificate, renewal_check
 
 
 def _own_certificate(request, public_id) -> Certificate:

@@ -11,7 +11,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from accounts.choices import County
-from home.routing import CachedViewRestrictionsMixin
+from core.routing import CachedViewRestrictionsMixin
 
 from ..choices import Availability, ExpertiseArea, Language
 from ..fields import ChoiceSetField
@@ -128,6 +128,7 @@ class Expert(index.Indexed, models.Model):
 
     def expertise_labels(self):
         """Both languages' labels, so a search in either language finds the area."""
+        # The directory and its forms import these models: read when the page is served.
         from ..directory import vocabulary_labels
 
         return " ".join(vocabulary_labels(ExpertiseArea, self.expertise))
@@ -181,6 +182,7 @@ class ExpertIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
 
     @path("<int:expert_id>/", name="expert")
     def expert(self, request, expert_id):
+        # The directory and its forms import these models: read when the page is served.
         from ..directory import certificates_by_user
         from ..forms import ContactRequestForm
 

@@ -14,9 +14,9 @@ from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from accounts.choices import County, SchoolLevel
+from core.blocks import ResourceBlock
+from core.routing import CachedViewRestrictionsMixin
 from courses.models import TrainingSession
-from home.blocks import ResourceBlock
-from home.routing import CachedViewRestrictionsMixin
 
 from ..choices import ExpertiseArea
 
@@ -51,6 +51,7 @@ class CommunityIndexPage(Page):
         verbose_name = _("community index page")
 
     def get_context(self, request, *args, **kwargs):
+        # The forms import these models: read when the page is served.
         from ..forms import CommunityFilterForm
 
         context = super().get_context(request, *args, **kwargs)
@@ -73,8 +74,8 @@ MEMBERS_TOKEN = "community:members-token"
 
 def members_changed(sender=None, instance=None, update_fields=None, **kwargs):
     """Retire every signed-in reader's copy of every community page (a sign-in, stamping last_login, does not)."""
+    from core.generations import replace_token
     from courses.learner_cache import TOKEN_SECONDS
-    from home.generations import replace_token
 
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return

@@ -96,6 +96,7 @@ def player_context(request, module, package) -> dict:
     H5P starts the content before an asynchronous state request could answer, so the saved state is
     handed to the player with the page; later saves go to ``user_data_url``.
     """
+    # The models import the module blocks that use this module: read when a player is drawn.
     from ..models import ContentUserData
 
     # One H5PIntegration serves every player on a page, so the URL names the player through H5P's own

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -18,13 +19,15 @@ from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from accounts.access import has_staff_access
-from home.blocks import RICH_TEXT_FEATURES
-from home.page_cache import anonymous_page_key, store_page
-from home.routing import CachedViewRestrictionsMixin
+from core.blocks import RICH_TEXT_FEATURES
+from core.page_cache import anonymous_page_key, store_page
+from core.routing import CachedViewRestrictionsMixin
 
 from ..blocks import ModuleStreamBlock
 from ..choices import CompetencyArea, CompletionRule, CourseLevel
 from .attendance import TrainingSession
+from .h5p import H5PPackage
+from .progress import Enrolment
 
 CATALOGUE_PAGE_SIZE = 12
 
@@ -73,8 +76,6 @@ class CourseIndexPage(Page):
         return courses.order_by("level", "title")
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
         context = super().get_context(request, *args, **kwargs)
         area = request.GET.get("area", "")
         level = request.GET.get("level", "")
@@ -173,7 +174,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
 
         def render():
             # Anonymous visitors all see the same course page: it is kept whole until anything it shows changes,
-            # and answered from the cache before routing (home.routing.CachedPageRoutingMiddleware).
+            # and answered from the cache before routing (core.routing.CachedPageRoutingMiddleware).
             response = super(CoursePage, self).serve(request, *args, **kwargs)
             store_page(anonymous_page_key(request), request, response)
             return response
@@ -186,6 +187,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         return serve_learner_page(request, key, render)
 
     def get_context(self, request, *args, **kwargs):
+        # progress imports these page models: read when the page is served.
         from ..progress import course_overview
 
         context = super().get_context(request, *args, **kwargs)
@@ -245,8 +247,6 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
 
     def is_visible_to(self, user):
         """Whether ``user`` may see this module's content: its enrolled learners, its course's trainers, staff."""
-        from .progress import Enrolment
-
         if not user.is_authenticated or not user.is_active:
             return False
         if has_staff_access(user):
@@ -263,8 +263,8 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
             response = super(ModulePage, self).serve(request, *args, **kwargs)
             package_ids = self.h5p_package_ids
             if package_ids:
+                # The player module reads the models (through the module's blocks): imported when a page is served.
                 from ..h5p.player import player_csp
-                from .h5p import H5PPackage
 
                 # Some H5P libraries evaluate code: only the pages that show one relax the policy for it.
                 response._csp_update = player_csp(H5PPackage.objects.filter(pk__in=package_ids).only("evaluates_code"))
@@ -275,6 +275,7 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
         return serve_learner_page(request, learner_page_key(request, f"page:{self.pk}"), render)
 
     def get_context(self, request, *args, **kwargs):
+        # progress imports these page models: read when the page is served.
         from ..progress import module_overview
 
         context = super().get_context(request, *args, **kwargs)
@@ -384,6 +385,7 @@ class WorkshopPage(Page):
         TrainingSession.objects.filter(pk=self.session_id).update(**values)
 
     def get_context(self, request, *args, **kwargs):
+        # attendance imports these page models: read when the page is served.
         from ..attendance import can_manage_session, session_overview
 
         context = super().get_context(request, *args, **kwargs)

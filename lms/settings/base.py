@@ -28,6 +28,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "lms",
+    "core",
     "home",
     "courses",
     "certification",
@@ -86,7 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "home.routing.CachedPageRoutingMiddleware",
+    "core.routing.CachedPageRoutingMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"

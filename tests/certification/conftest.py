@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
-from certification.pki import ensure_development_pki
-from certification.snapshot import CertificateSnapshot
+from certification.documents.pki import ensure_development_pki
+from certification.documents.snapshot import CertificateSnapshot
 
 TEST_PASSPHRASE = "correct horse battery staple"
 

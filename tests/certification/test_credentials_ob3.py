@@ -8,7 +8,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from certification.credentials import (
+from certification.credentials.open_badges import (
     CredentialInvalid,
     build_open_badge_credential,
     issuer_id,

@@ -10,7 +10,11 @@ import pytest
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from certification.rendering import CertificateFontMissing, register_certificate_fonts, render_certificate_pdf
+from certification.documents.rendering import (
+    CertificateFontMissing,
+    register_certificate_fonts,
+    render_certificate_pdf,
+)
 from tests.certification.poppler import pdffonts, pdfimages_count, pdfinfo, pdftoppm_png, pdftotext
 
 

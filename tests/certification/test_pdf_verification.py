@@ -10,10 +10,10 @@ from pyhanko.pdf_utils.generic import pdf_string
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from reportlab.pdfgen.canvas import Canvas
 
-from certification.pdf_verification import PdfVerdict, verify_certificate_pdf
-from certification.pki import ensure_development_pki
-from certification.rendering import render_certificate_pdf
-from certification.signing import sign_certificate_pdf
+from certification.documents.pki import ensure_development_pki
+from certification.documents.rendering import render_certificate_pdf
+from certification.documents.signing import sign_certificate_pdf
+from certification.verification.pdf import PdfVerdict, verify_certificate_pdf
 
 
 @pytest.fixture(scope="module")

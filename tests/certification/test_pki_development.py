@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, pkcs12
 from django.core.management import call_command
 
-from certification.pki import CA_CERTIFICATE, CA_KEY, CREDENTIAL_KEY, SIGNER_P12, ensure_development_pki
+from certification.documents.pki import CA_CERTIFICATE, CA_KEY, CREDENTIAL_KEY, SIGNER_P12, ensure_development_pki
 from tests.certification.conftest import TEST_PASSPHRASE
 
 

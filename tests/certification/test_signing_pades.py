@@ -9,9 +9,9 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from certification.pki import CA_CERTIFICATE, SIGNER_P12
-from certification.rendering import render_certificate_pdf
-from certification.signing import SigningKeyUnavailable, platform_signer, sign_certificate_pdf
+from certification.documents.pki import CA_CERTIFICATE, SIGNER_P12
+from certification.documents.rendering import render_certificate_pdf
+from certification.documents.signing import SigningKeyUnavailable, platform_signer, sign_certificate_pdf
 from tests.certification.conftest import TEST_PASSPHRASE
 from tests.certification.poppler import pdfsig, pdftotext
 

@@ -23,10 +23,10 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from certification.pdf_verification import PdfVerdict, verify_certificate_pdf
-from certification.pki import CA_CERTIFICATE
-from certification.rendering import render_certificate_pdf
-from certification.signing import sign_certificate_pdf
+from certification.documents.pki import CA_CERTIFICATE
+from certification.documents.rendering import render_certificate_pdf
+from certification.documents.signing import sign_certificate_pdf
+from certification.verification.pdf import PdfVerdict, verify_certificate_pdf
 from tests.certification.poppler import pdfsig
 
 

@@ -9,8 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from wagtail_factories import ImageFactory
 
-from certification.issuing import revoke_certificate
 from certification.models import Certificate, CertificationProgramme
+from certification.registry.issuing import revoke_certificate
 from community.choices import ExpertiseArea
 from community.contact import REQUESTS_PER_DAY
 from community.directory import PHOTO_FILTER, directory_changed, directory_context

@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from certification.eligibility import Kind, evaluate_eligibility
 from certification.models import CertificationProgramme
+from certification.registry.eligibility import Kind, evaluate_eligibility
 from community.models import CommunitySession
 from courses import attendance
 from courses.models import Attendance, TrainingSession

@@ -9,7 +9,7 @@ import pytest
 from django.db import connections
 
 from certification import demo as certification_demo
-from certification.issuing import issue_and_complete
+from certification.registry.issuing import issue_and_complete
 from courses import demo as courses_demo
 from courses.enrolment import enrol
 from courses.models import CoursePage

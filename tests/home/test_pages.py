@@ -1,7 +1,9 @@
+import datetime
 from decimal import Decimal
 
 import pytest
-from wagtail.models import Page
+from django.utils import timezone
+from wagtail.models import Locale, Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage, NewsIndexPage, NewsPage, StandardPage
@@ -69,3 +71,25 @@ def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "up"}
+
+
+@pytest.mark.django_db
+def test_the_home_page_features_the_newest_three_live_courses_of_its_language_through_the_courses_hook(home_page):
+    catalogue = CourseIndexPageFactory(parent=home_page)
+    published = timezone.now() - datetime.timedelta(days=10)
+    older = [
+        CoursePageFactory(
+            parent=catalogue, title=f"Course {number}", first_published_at=published + datetime.timedelta(days=number)
+        )
+        for number in range(4)
+    ]
+    draft = CoursePageFactory(parent=catalogue, title="Draft", live=False)
+    english_home = home_page.copy_for_translation(Locale.objects.get(language_code="en"))
+    english_catalogue = CourseIndexPageFactory(parent=english_home)
+    english = CoursePageFactory(parent=english_catalogue, title="In English")
+
+    featured = home_page.featured_courses()
+
+    assert [course.title for course in featured] == ["Course 3", "Course 2", "Course 1"]
+    assert draft not in featured and english not in featured and older[0] not in featured
+    assert [course.title for course in english_home.featured_courses()] == ["In English"]

@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from home.menu import ADMIN_ACCESS_GENERATION_KEY, menu_generation
+from core.menu import ADMIN_ACCESS_GENERATION_KEY, menu_generation
 from home.models import OrganisationSettings
 from tests.courses.factories import (
     CourseIndexPageFactory,

@@ -13,11 +13,12 @@ from wagtail.models import Locale, Page, ReferenceIndex
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from accounts.models import User
+from accounts.scale import scale_teachers, teacher_email
 from certification.models import Certificate, SerialCounter
 from community.models import CommunityPage
 from courses.choices import CompetencyArea, CourseLevel
 from courses.models import CourseIndexPage, CoursePage, Enrolment, ModulePage, ModuleProgress, XAPIStatement
-from lms.scale import FULL_SIZE, Sizes, scale_teachers, teacher_email
+from lms.management.commands.seed_scale import FULL_SIZE, Sizes
 
 SCALE = 0.001
 COURSE_CHOICES = {"competency_area": CompetencyArea.values[0], "level": CourseLevel.BEGINNER, "study_hours": 2}

@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from certification.issuing import issue_and_complete, revoke_certificate
 from certification.models import Certificate
-from certification.pdf_verification import PdfVerdict, verify_certificate_pdf
+from certification.registry.issuing import issue_and_complete, revoke_certificate
+from certification.verification.pdf import PdfVerdict, verify_certificate_pdf
 from tests.certification.conftest import platform_pki, session_pki  # noqa: F401
 from tests.certification.factories import ProgrammeFactory, TeacherFactory
 

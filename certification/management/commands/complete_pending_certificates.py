@@ -3,9 +3,9 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from certification.bulk import issue_item
-from certification.issuing import complete_certificate
+from certification.admin.bulk import issue_item
 from certification.models import BulkIssueItem, Certificate
+from certification.registry.issuing import complete_certificate
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from certification.pki import ensure_development_pki, pki_root
+from certification.documents.pki import ensure_development_pki, pki_root
 
 
 class Command(BaseCommand):

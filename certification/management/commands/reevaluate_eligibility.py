@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from certification.automation import Reevaluation, act_on_eligibility, reevaluate_everyone
+from certification.registry.automation import Reevaluation, act_on_eligibility, reevaluate_everyone
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from certification.notifications import REMINDER_DAYS_BEFORE_EXPIRY, send_expiry_reminders
+from certification.registry.notifications import REMINDER_DAYS_BEFORE_EXPIRY, send_expiry_reminders
 
 
 class Command(BaseCommand):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 
+from ...models import H5PPackage
 from .quizzes import DEMO_QUIZZES
 
 LIBRARY_FOLDER = Path(__file__).resolve().parent / "IEA.Quiz-1.0"
@@ -75,8 +76,6 @@ def load_demo_packages(user=None):
 
     Returns ``{filename: H5PPackage}``, for the demo loader to place in module pages.
     """
-    from courses.models import H5PPackage
-
     return {
         package.filename: H5PPackage.from_upload(ContentFile(package.data, name=package.filename), user)
         for package in demo_packages()

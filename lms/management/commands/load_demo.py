@@ -6,6 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from wagtail.models import Locale, Site
 
+from accounts.demo import credentials
+from home.demo import home_pages
+
 # Each app's demo module builds on the ones before it: pages need the home pages, certificates need courses.
 DEMO_MODULES = ["accounts.demo", "home.demo", "courses.demo", "certification.demo", "community.demo"]
 
@@ -28,8 +31,6 @@ class Command(BaseCommand):
                 self.fix_site()
         call_command("update_index", verbosity=0)
 
-        from accounts.demo import credentials
-
         self.stdout.write(self.style.SUCCESS(f"Demo site ready at http://{DEMO_HOSTNAME}:{DEMO_PORT}/"))
         self.stdout.write("Demo accounts:")
         for line in credentials():
@@ -37,8 +38,6 @@ class Command(BaseCommand):
 
     def fix_site(self):
         """The default site answers on the development server's address, rooted at the zh-Hant home page."""
-        from home.demo import home_pages
-
         home = home_pages()["zh-hant"]
         Site.objects.filter(is_default_site=False, hostname=DEMO_HOSTNAME, port=DEMO_PORT).delete()
         site = Site.objects.get(is_default_site=True)

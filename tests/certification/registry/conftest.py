@@ -2,8 +2,8 @@
 
 import pytest
 
-from certification.issuing import issue_and_complete
 from certification.models import Certificate
+from certification.registry.issuing import issue_and_complete
 from tests.certification.factories import ProgrammeFactory, TeacherFactory
 from tests.courses.factories import CourseIndexPageFactory, CoursePageFactory, ModulePageFactory
 

@@ -7,9 +7,9 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from certification.bulk import ITEMS_PER_TASK, issue_items, start_bulk_issue
-from certification.issuing import certificate_file_name, issue_certificate
+from certification.admin.bulk import ITEMS_PER_TASK, issue_items, start_bulk_issue
 from certification.models import BulkIssue, BulkIssueItem, Certificate
+from certification.registry.issuing import certificate_file_name, issue_certificate
 from tests.certification.factories import TeacherFactory
 
 pytestmark = pytest.mark.django_db

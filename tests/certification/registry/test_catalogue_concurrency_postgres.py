@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
-from certification.eligibility import catalogue
+from certification.registry.eligibility import catalogue
 from tests.certification.factories import ProgrammeFactory
 
 pytestmark = [

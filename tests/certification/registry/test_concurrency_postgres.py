@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
-from certification.automation import act_on_eligibility
-from certification.issuing import issue_certificate
 from certification.models import Certificate, SerialCounter
+from certification.registry.automation import act_on_eligibility
+from certification.registry.issuing import issue_certificate
 from tests.certification.factories import ProgrammeFactory, TeacherFactory, complete_course
 
 pytestmark = [
@@ -143,7 +143,7 @@ def test_a_connection_dropped_while_issuing_leaves_no_half_certificate_and_a_ret
     from django.core.files.storage import default_storage
     from django.db import Error
 
-    from certification.issuing import complete_certificate
+    from certification.registry.issuing import complete_certificate
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     certificate = issue_certificate(TeacherFactory(), ProgrammeFactory(), origin=Certificate.Origin.MANUAL)
@@ -177,7 +177,7 @@ def test_a_worker_killed_during_bulk_issue_loses_nothing(settings, media_root, p
 
     from django.core.management import call_command
 
-    from certification.bulk import start_bulk_issue
+    from certification.admin.bulk import start_bulk_issue
     from certification.models import BulkIssue
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

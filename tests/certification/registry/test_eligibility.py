@@ -6,11 +6,11 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
-from certification.automation import act_on_eligibility
-from certification.eligibility import Kind, evaluate_all, evaluate_eligibility
-from certification.issuing import revoke_certificate
 from certification.models import ApprovalRequest, Certificate, CertificationProgramme
-from certification.renewal import RenewalRefused, renew_certificate, renewal_check
+from certification.registry.automation import act_on_eligibility
+from certification.registry.eligibility import Kind, evaluate_all, evaluate_eligibility
+from certification.registry.issuing import revoke_certificate
+from certification.registry.renewal import RenewalRefused, renew_certificate, renewal_check
 from courses.signals import progress_changed
 from tests.certification.factories import ProgrammeFactory, attend, complete_course, score_module
 from tests.courses.factories import UserFactory

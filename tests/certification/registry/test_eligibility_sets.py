@@ -13,10 +13,10 @@ from django.utils import timezone, translation
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from certification.automation import reevaluate_everyone
-from certification.eligibility import GENERATION_KEY, TeacherRecord, catalogue, evaluate_all
-from certification.issuing import issue_certificate
 from certification.models import ApprovalRequest, Certificate, CertificationProgramme
+from certification.registry.automation import reevaluate_everyone
+from certification.registry.eligibility import GENERATION_KEY, TeacherRecord, catalogue, evaluate_all
+from certification.registry.issuing import issue_certificate
 from tests.certification.factories import ProgrammeFactory, TeacherFactory, attend, complete_course, score_module
 
 pytestmark = pytest.mark.django_db

@@ -5,17 +5,17 @@ from django.core import mail
 from django.core.files.storage import default_storage
 from wagtail.models import ModelLogEntry
 
-from certification.issuing import (
+from certification.documents.signing import SigningKeyUnavailable
+from certification.models import Certificate, CertificateImmutable, SerialCounter
+from certification.registry.issuing import (
     IssuingRefused,
     complete_certificate,
     issue_certificate,
     reissue_certificate,
     revoke_certificate,
 )
-from certification.models import Certificate, CertificateImmutable, SerialCounter
-from certification.notifications import send_expiry_reminders
-from certification.pdf_verification import verify_certificate_pdf
-from certification.signing import SigningKeyUnavailable
+from certification.registry.notifications import send_expiry_reminders
+from certification.verification.pdf import verify_certificate_pdf
 from tests.certification.factories import ProgrammeFactory, TeacherFactory
 from tests.certification.poppler import pdfsig, pdftotext
 from tests.courses.factories import UserFactory

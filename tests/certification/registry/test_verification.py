@@ -9,9 +9,9 @@ from django.utils.html import escape
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 
-from certification.credentials import verify_credential
-from certification.issuing import revoke_certificate
+from certification.credentials.open_badges import verify_credential
 from certification.models import Certificate
+from certification.registry.issuing import revoke_certificate
 from tests.certification.factories import ProgrammeFactory, TeacherFactory
 from tests.courses.factories import UserFactory
 
@@ -73,7 +73,7 @@ def test_unknown_codes_all_get_the_same_answer(client, certificate, home_page, s
 
 
 def test_pending_certificate_is_unknown(client, teacher, programme, home_page):
-    from certification.issuing import issue_certificate
+    from certification.registry.issuing import issue_certificate
 
     pending = issue_certificate(teacher, programme, origin=Certificate.Origin.MANUAL)
     assert verify_code(client, pending.verification_code).status_code == 404
@@ -159,8 +159,8 @@ def test_upload_signed_by_another_key_is_not_ours(client, certificate, home_page
     p12 = pkcs12.serialize_key_and_certificates(b"forger", key, cert, None, serialization.NoEncryption())
     signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=(), passphrase=None)
     # The forger signs a copy of our own rendered certificate, stripped of nothing: only the key differs.
-    from certification.issuing import certificate_snapshot
-    from certification.rendering import render_certificate_pdf
+    from certification.documents.rendering import render_certificate_pdf
+    from certification.registry.issuing import certificate_snapshot
 
     unsigned = render_certificate_pdf(certificate_snapshot(certificate))
     output = signers.PdfSigner(signers.PdfSignatureMetadata(field_name="Sig"), signer=signer).sign_pdf(

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from certification.issuing import revoke_certificate
+from certification.registry.issuing import revoke_certificate
 from home.models import OrganisationSettings
 from tests.courses.factories import UserFactory
 
