@@ -11,11 +11,14 @@ class CommunityConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.images import get_image_model
 
+        from accounts.models import TeacherProfile, User
         from certification.models import Certificate
+        from courses.models import TrainingSession
 
         from . import discussions
         from .directory import directory_changed
-        from .models import Expert
+        from .models import CommunitySession, Expert, Membership
+        from .models.networks import members_changed
 
         discussions.register()
 
@@ -23,3 +26,7 @@ class CommunityConfig(AppConfig):
         for sender in (Expert, Certificate, get_image_model()):
             for signal in (post_save, post_delete):
                 signal.connect(directory_changed, sender=sender, dispatch_uid=f"community.directory-changed.{sender}")
+        # Signed-in readers' copies of community pages show members, their names and schools, and sessions.
+        for sender in (Membership, CommunitySession, TrainingSession, User, TeacherProfile):
+            for signal in (post_save, post_delete):
+                signal.connect(members_changed, sender=sender, dispatch_uid=f"community.members-changed.{sender}")

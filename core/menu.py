@@ -43,12 +43,15 @@ def has_admin_access(user):
     a change to any account's groups or permissions, any group's permissions, or an account itself (other than a
     sign-in) starts a new generation of the answers.
     """
-    generation = current_token(ADMIN_ACCESS_GENERATION_KEY)
-    key = f"may-use-admin:{generation}:{user.pk}"
-    allowed = cache.get(key)
-    if allowed is None:
-        allowed = user.has_perm("wagtailadmin.access_admin")
-        cache.set(key, allowed, MENU_CACHE_SECONDS)
+    # The answer is kept with the generation it was given under, so one round trip reads both.
+    key = f"may-use-admin:{user.pk}"
+    found = cache.get_many([ADMIN_ACCESS_GENERATION_KEY, key])
+    generation = found.get(ADMIN_ACCESS_GENERATION_KEY) or current_token(ADMIN_ACCESS_GENERATION_KEY)
+    stored = found.get(key)
+    if stored is not None and stored[0] == generation:
+        return stored[1]
+    allowed = user.has_perm("wagtailadmin.access_admin")
+    cache.set(key, (generation, allowed), MENU_CACHE_SECONDS)
     return allowed
 
 

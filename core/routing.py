@@ -11,7 +11,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.utils.translation import get_language
 from wagtail.models import Page, PageViewRestriction, Site
-from wagtail.url_routing import RouteResult
 
 from .menu import MENU_CACHE_SECONDS, menu_generation
 from .page_cache import anonymous_page_key, cached_page
@@ -42,12 +41,25 @@ def cached_route(request, path):
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         page = model.objects.filter(pk=page_id, live=True).first() if model else None
         if page is not None:
-            return RouteResult(page)
+            # Read once for this request already: the page's view restrictions need no second read.
+            page._site_cache_generation = menu_generation(request)
+            # The path ends at the page itself: a routable page answers its own "" route (no query), any other
+            # page itself, as Wagtail's routing would.
+            return page.route(request, [])
     result = Page.route_for_request(request, path)
-    # Only a plain page found by Wagtail's own routing is kept: a routable page's answer depends on its arguments.
-    if result is not None and not result.args and not result.kwargs and type(result.page).route is Page.route:
+    if result is not None and _ends_at_page(request, result):
         cache.set(key, (result.page.content_type_id, result.page.pk), MENU_CACHE_SECONDS)
     return result
+
+
+def _ends_at_page(request, result):
+    """Whether Wagtail's route is the page itself: a plain page found by Wagtail's own routing, or a routable page's
+    own "" route (its other routes take arguments from the rest of the path)."""
+    from wagtail.contrib.routable_page.models import RoutablePageMixin
+
+    if isinstance(result.page, RoutablePageMixin):
+        return getattr(getattr(request, "routable_resolver_match", None), "route", None) == ""
+    return not result.args and not result.kwargs and type(result.page).route is Page.route
 
 
 class CachedViewRestrictionsMixin:
@@ -58,7 +70,8 @@ class CachedViewRestrictionsMixin:
     """
 
     def get_view_restrictions(self):
-        key = f"view-restrictions:{menu_generation()}:{self.pk}"
+        generation = getattr(self, "_site_cache_generation", None) or menu_generation()
+        key = f"view-restrictions:{generation}:{self.pk}"
         restriction_ids = cache.get(key)
         if restriction_ids is None:
             restriction_ids = list(super().get_view_restrictions().values_list("pk", flat=True))

@@ -16,7 +16,9 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -24,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models.functions import Cast, Coalesce, Length, Substr
 from django.db.models.lookups import Exact, GreaterThan
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -92,9 +94,11 @@ def record_view(user, module: ModulePage) -> ModuleProgress:
 class ModuleResult:
     """What a learner's counted (unflagged, finished) attempts show of a module.
 
-    ``score`` is the lowest of the activities' best percentages (each activity must reach the pass mark), from
-    scores the server checked only: a score the browser alone reports proves nothing. ``completed_at`` is the level
-    at which every activity was completed (the weakest activity's best level), None while one is not.
+    ``rows``: each package's best checked percentage and the best level at which it was completed, ``(package id,
+    best percent or None, completed level or None)`` as ``best_attempts`` gives them. ``score`` is the lowest of
+    the activities' best percentages (each activity must reach the pass mark), from scores the server checked only:
+    a score the browser alone reports proves nothing. ``completed_at`` is the level at which every activity was
+    completed (the weakest activity's best level), None while one is not.
     """
 
     score: Decimal | None
@@ -108,20 +112,47 @@ class ModuleResult:
 def module_result(module: ModulePage, attempts) -> ModuleResult:
     package_ids = module.h5p_package_ids
     best, completed = {}, {}
-    for attempt in attempts:
-        if attempt.package_id not in package_ids:
+    for package_id, percent, completed_level in attempts:
+        if package_id not in package_ids:
             continue
-        if attempt.completed:
-            completed[attempt.package_id] = max(completed.get(attempt.package_id, 0), attempt.assurance)
-        if attempt.max_score and attempt.assurance >= Assurance.CHECKED:
-            percent = Decimal(attempt.raw_score) * 100 / Decimal(attempt.max_score)
-            best[attempt.package_id] = max(best.get(attempt.package_id, Decimal(0)), percent)
+        if completed_level is not None:
+            completed[package_id] = int(completed_level)
+        if percent is not None:
+            best[package_id] = Decimal(str(percent))
     if not package_ids:
         return ModuleResult(None, None)
     score = min(best.get(package_id, Decimal(0)) for package_id in package_ids)
     levels = [completed.get(package_id) for package_id in package_ids]
     return ModuleResult(
         score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), None if None in levels else min(levels)
+    )
+
+
+def best_attempts(user, module: ModulePage):
+    """``(package id, best checked percent, best completed level)`` per package of ``user``'s counted attempts at
+    ``module``.
+
+    One row per package, counted by the database: a learner who answers a question hundreds of times has hundreds
+    of attempts, and every statement that closes one re-derives the module's score.
+    """
+    checked_percent = Case(
+        When(
+            max_score__gt=0,
+            assurance__gte=Assurance.CHECKED,
+            # In floating point: SQLite keeps a whole-number decimal as an integer, and would divide as integers.
+            then=ExpressionWrapper(
+                Cast("raw_score", FloatField()) * 100.0 / Cast("max_score", FloatField()), output_field=FloatField()
+            ),
+        ),
+        default=None,
+    )
+    completed_level = Case(When(completed=True, then=F("assurance")), default=None)
+    return (
+        H5PAttempt.objects.filter(user=user, module=module, flagged=False, finished_at__isnull=False)
+        .order_by()
+        .values("package_id")
+        .annotate(best=Max(checked_percent), completed_level=Max(completed_level))
+        .values_list("package_id", "best", "completed_level")
     )
 
 
@@ -153,19 +184,20 @@ def evaluate_module(user, module: ModulePage) -> ModuleProgress:
     progress, _created = ModuleProgress.objects.select_for_update().get_or_create(
         user=user, module=module, defaults={"course": course}
     )
-    attempts = H5PAttempt.objects.filter(user=user, module=module, flagged=False, finished_at__isnull=False).only(
-        "package_id", "raw_score", "max_score", "completed", "assurance"
-    )
-    result = module_result(module, attempts)
-    if module.completion_rule != CompletionRule.QUIZ_PASSED:
-        progress.best_score = result.score
+    result = module_result(module, best_attempts(user, module))
+    score = result.score if module.completion_rule != CompletionRule.QUIZ_PASSED else progress.best_score
     level = proven_assurance(module, result)
     newly_completed = progress.status != ModuleProgress.Status.COMPLETED and level is not None
+    # A later attempt may prove more than the one that completed the module (a checked score after a report).
+    stronger = level is not None and (progress.assurance or 0) < level
+    if not newly_completed and not stronger and progress.best_score == score:
+        # Nothing to write: saving would also retire every cached page and answer about the learner.
+        return progress
+    progress.best_score = score
     if newly_completed:
         progress.status = ModuleProgress.Status.COMPLETED
         progress.completed_at = timezone.now()
-    if level is not None and (progress.assurance or 0) < level:
-        # A later attempt may prove more than the one that completed the module (a checked score after a report).
+    if stronger:
         progress.assurance = level
     progress.save(update_fields=["best_score", "status", "completed_at", "assurance"])
     if newly_completed:

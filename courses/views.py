@@ -19,6 +19,7 @@ from accounts.access import has_staff_access
 
 from . import attendance, learner_cache, xapi
 from .enrolment import EnrolmentRefused, enrol, unenrol
+from .learner_pages import learner_page_key, serve_learner_page
 from .models import CoursePage, Enrolment, ModuleProgress, Registration, TrainingSession, WorkshopPage
 from .models.pages import canonical, default_locale_id
 from .progress import dashboard as dashboard_data
@@ -74,9 +75,14 @@ def dashboard(request):
         f"panel:{panel.__module__}.{panel.__qualname__}": functools.partial(panel, request)
         for panel in hooks.get_hooks("learner_dashboard_panels")
     }
-    html = learner_cache.fragments(request.user.pk, renderers | panels)
-    context = {"hours": html["hours"], "learning": html["courses"], "panels": [html[name] for name in panels]}
-    return render(request, "courses/dashboard.html", context)
+
+    def render_page():
+        html = learner_cache.fragments(request.user.pk, renderers | panels)
+        context = {"hours": html["hours"], "learning": html["courses"], "panels": [html[name] for name in panels]}
+        return render(request, "courses/dashboard.html", context)
+
+    # The whole page is kept on the same terms as its parts (the learner's tokens), with the chrome's generation.
+    return serve_learner_page(request, learner_page_key(request, "dashboard"), render_page)
 
 
 def _render_dashboard_part(request, template, learning):

@@ -168,11 +168,17 @@ class ExpertIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
 
     @path("")
     def directory(self, request):
-        # The directory and its forms import these models: read when the page is served.
-        from ..directory import directory_results
+        from courses.learner_pages import learner_page_key, serve_learner_page
 
-        results, context = directory_results(self, request)
-        return self.render(request, context_overrides={**context, "directory_results": results})
+        from ..directory import DIRECTORY_TOKEN, directory_results
+
+        def render():
+            results, context = directory_results(self, request)
+            return self.render(request, context_overrides={**context, "directory_results": results})
+
+        # Nothing in the directory is the reader's own but the site chrome: their copy follows the directory's token.
+        key = learner_page_key(request, f"directory:{self.pk}", [DIRECTORY_TOKEN])
+        return serve_learner_page(request, key, render)
 
     @path("<int:expert_id>/", name="expert")
     def expert(self, request, expert_id):

@@ -15,6 +15,7 @@ from wagtail.search import index
 
 from accounts.choices import County, SchoolLevel
 from core.blocks import ResourceBlock
+from core.routing import CachedViewRestrictionsMixin
 from courses.models import TrainingSession
 
 from ..choices import ExpertiseArea
@@ -66,7 +67,22 @@ class CommunityIndexPage(Page):
         return context
 
 
-class CommunityPage(Page):
+# Replaced by any change a community page shows beyond its own content: members joining or leaving, sessions, and
+# members' names and schools (community.apps connects it); each signed-in reader's copy of a page carries it.
+MEMBERS_TOKEN = "community:members-token"
+
+
+def members_changed(sender=None, instance=None, update_fields=None, **kwargs):
+    """Retire every signed-in reader's copy of every community page (a sign-in, stamping last_login, does not)."""
+    from core.generations import replace_token
+    from courses.learner_cache import TOKEN_SECONDS
+
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    replace_token(MEMBERS_TOKEN, TOKEN_SECONDS)
+
+
+class CommunityPage(CachedViewRestrictionsMixin, Page):
     """One community network. Its name is the page title; each language has its own page (Wagtail i18n).
 
     Members, sessions and facilitators belong to the network, not to one language: they are kept on the page in
@@ -144,6 +160,23 @@ class CommunityPage(Page):
             .select_related("training_session")
             .order_by("training_session__starts_at")
         )
+
+    def serve(self, request, *args, **kwargs):
+        from courses.learner_cache import FRAGMENT_SECONDS
+        from courses.learner_pages import cached_learner_page, learner_page_key, store_learner_page
+
+        key = learner_page_key(request, f"page:{self.pk}", [MEMBERS_TOKEN])
+        response = cached_learner_page(request, key)
+        if response is None:
+            response = super().serve(request, *args, **kwargs)
+            # A session moves from upcoming to past when it ends: the copy lasts no longer than that.
+            ends = [session.training_session.ends_at for session in response.context_data["upcoming_sessions"]]
+            timeout = FRAGMENT_SECONDS
+            if ends:
+                timeout = min(timeout, int((min(ends) - timezone.now()).total_seconds()))
+            if timeout > 0:
+                store_learner_page(request, key, response, timeout)
+        return response
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

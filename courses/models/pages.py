@@ -1,3 +1,4 @@
+import datetime
 import math
 from urllib.parse import urlencode
 
@@ -167,11 +168,22 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         return not (self.enrolment_closes and now >= self.enrolment_closes)
 
     def serve(self, request, *args, **kwargs):
-        # Anonymous visitors all see the same course page: it is kept whole until anything it shows changes, and
-        # answered from the cache before routing (core.routing.CachedPageRoutingMiddleware).
-        response = super().serve(request, *args, **kwargs)
-        store_page(anonymous_page_key(request), request, response)
-        return response
+        from ..learner_cache import FRAGMENT_SECONDS
+        from ..learner_pages import learner_page_key, serve_learner_page
+
+        def render():
+            # Anonymous visitors all see the same course page: it is kept whole until anything it shows changes,
+            # and answered from the cache before routing (core.routing.CachedPageRoutingMiddleware).
+            response = super(CoursePage, self).serve(request, *args, **kwargs)
+            store_page(anonymous_page_key(request), request, response)
+            return response
+
+        # A signed-in learner's copy is kept too, unless the enrolment window opens or closes before it would
+        # expire: the page offers to enrol by the clock.
+        soon = timezone.now() + datetime.timedelta(seconds=FRAGMENT_SECONDS)
+        window_moves = any(moment and moment <= soon for moment in (self.enrolment_opens, self.enrolment_closes))
+        key = None if window_moves else learner_page_key(request, f"page:{self.pk}")
+        return serve_learner_page(request, key, render)
 
     def get_context(self, request, *args, **kwargs):
         # progress imports these page models: read when the page is served.
@@ -271,14 +283,22 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
         return Enrolment.objects.filter(user=user, course=course, status=Enrolment.Status.ACTIVE).exists()
 
     def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        if self.h5p_package_ids:
-            # The player module reads the models (through the module's blocks): imported when a page is served.
-            from ..h5p.player import page_csp
+        from ..learner_pages import learner_page_key, serve_learner_page
 
-            # The players are frames on the content origin; the package's code runs under the frame's own policy.
-            response._csp_update = page_csp(request)
-        return response
+        def render():
+            response = super(ModulePage, self).serve(request, *args, **kwargs)
+            if self.h5p_package_ids:
+                # The player module reads the models (through the module's blocks): imported when a page is served.
+                from ..h5p.player import page_csp
+
+                # The players are frames on the content origin; the package's code runs under the frame's own policy.
+                response._csp_update = page_csp(request)
+            return response
+
+        # The learner's copy is answered without recording the view again: it was rendered, and the view recorded,
+        # under the same learner token, which recording a new view or completion would have replaced. Its frames'
+        # signed URLs outlive the copy (FRAGMENT_SECONDS < H5P_CONTENT_URL_SECONDS - TOKEN_WINDOW_SECONDS).
+        return serve_learner_page(request, learner_page_key(request, f"page:{self.pk}"), render)
 
     def get_context(self, request, *args, **kwargs):
         # progress imports these page models: read when the page is served.

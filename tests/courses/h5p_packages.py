@@ -9,9 +9,15 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-# ``shared/`` beside the project's root; a git worktree kept one level deeper (``wt/<branch>/``) finds it too.
-_CANDIDATES = [folder / "shared" / "h5p" for folder in Path(__file__).resolve().parents[3:5]]
-REAL_PACKAGES_DIR = next((folder for folder in _CANDIDATES if folder.is_dir()), _CANDIDATES[0])
+# ../shared/h5p beside the repository, or beside the folder of worktrees a worktree sits in.
+REAL_PACKAGES_DIR = next(
+    (
+        folder / "shared" / "h5p"
+        for folder in Path(__file__).resolve().parents[3:]
+        if (folder / "shared" / "h5p").is_dir()
+    ),
+    Path(__file__).resolve().parents[3] / "shared" / "h5p",
+)
 REAL_PACKAGES = {
     "H5P.MultiChoice.h5p": ("Multiple Choice", "H5P.MultiChoice", "1.14"),
     "H5P.TrueFalse-h5p-standalone-test.h5p": ("Hello World", "H5P.TrueFalse", "1.6"),
