@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from .exports import attempts_csv, attempts_xlsx
 from .gift import read_gift
-from .grading import essays_to_grade, grade_essay
+from .grading import attempts_in_reach, essays_to_grade, grade_essay
 from .interchange import MAX_FILE_BYTES, save_import
 from .models import Question, QuestionCategory, Quiz
 from .moodle_xml import read_moodle_xml, write_moodle_xml
@@ -96,13 +96,13 @@ def grading_queue(request):
     return TemplateResponse(
         request,
         "assessments/admin/grading_queue.html",
-        {"slots": essays_to_grade()[:200], "title": _("Essays to grade")},
+        {"slots": essays_to_grade(attempts_in_reach(request.user))[:200], "title": _("Essays to grade")},
     )
 
 
 def grade_slot(request, slot_id):
     _require_grader(request)
-    slot = get_object_or_404(essays_to_grade(), pk=slot_id)
+    slot = get_object_or_404(essays_to_grade(attempts_in_reach(request.user)), pk=slot_id)
     form = EssayGradeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -122,7 +122,7 @@ def grade_slot(request, slot_id):
 def quiz_report(request, quiz_id):
     _require_grader(request)
     quiz = get_object_or_404(Quiz, pk=quiz_id)
-    rows = quiz_statistics(quiz)
+    rows = quiz_statistics(quiz, attempts_in_reach(request.user))
     return TemplateResponse(
         request,
         "assessments/admin/quiz_report.html",
@@ -133,12 +133,14 @@ def quiz_report(request, quiz_id):
 def export_attempts(request, quiz_id, file_format):
     _require_grader(request)
     quiz = get_object_or_404(Quiz, pk=quiz_id)
+    attempts = attempts_in_reach(request.user)
     name = f"quiz-{quiz.pk}-attempts"
     if file_format == "xlsx":
         response = HttpResponse(
-            attempts_xlsx(quiz), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            attempts_xlsx(quiz, attempts),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        response = HttpResponse(attempts_csv(quiz), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(attempts_csv(quiz, attempts), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
     return response

@@ -11,9 +11,10 @@ from courses.views import spreadsheet_safe
 from .models import Attempt
 
 
-def attempt_rows(quiz):
+def attempt_rows(quiz, attempts):
+    """The header and a row per finished attempt at ``quiz`` among ``attempts`` (those the reader may see)."""
     attempts = list(
-        Attempt.objects.filter(quiz=quiz)
+        attempts.filter(quiz=quiz)
         .exclude(state=Attempt.State.IN_PROGRESS)
         .select_related("user")
         .prefetch_related("slots")
@@ -51,19 +52,19 @@ def attempt_rows(quiz):
     return rows
 
 
-def attempts_csv(quiz) -> str:
+def attempts_csv(quiz, attempts) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for row in attempt_rows(quiz):
+    for row in attempt_rows(quiz, attempts):
         writer.writerow([spreadsheet_safe("" if value is None else value) for value in row])
     return buffer.getvalue()
 
 
-def attempts_xlsx(quiz) -> bytes:
+def attempts_xlsx(quiz, attempts) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Attempts")
-    for row in attempt_rows(quiz):
+    for row in attempt_rows(quiz, attempts):
         sheet.append([spreadsheet_safe(value) if isinstance(value, str) else value for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)

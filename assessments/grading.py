@@ -11,18 +11,36 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from accounts.access import has_staff_access
+from courses.models import CoursePage, ModulePage
 
 from .attempts import CENT, has_passed, pass_result_on, quiz_grade, score_slot, total_attempt
 from .models import Attempt, AttemptSlot, QuestionType
 
 
-def essays_to_grade():
-    """Essay answers of finished attempts that no trainer has graded yet, oldest first."""
+def attempts_in_reach(user):
+    """The attempts ``user`` may grade and read: every one for staff with two factors, else those taken in the
+    modules of the courses they train (in every language). A quiz is shared by the bank, its learners are not."""
+    attempts = Attempt.objects.all()
+    if has_staff_access(user):
+        return attempts
+    keys = CoursePage.objects.filter(trainers=user).values_list("translation_key", flat=True)
+    within = Q(pk__in=[])
+    for path in CoursePage.objects.filter(translation_key__in=keys).values_list("path", flat=True):
+        within |= Q(path__startswith=path)
+    return attempts.filter(module__in=ModulePage.objects.filter(within).values("pk"))
+
+
+def essays_to_grade(attempts):
+    """Essay answers of finished ``attempts`` that no trainer has graded yet, oldest first."""
     return (
         AttemptSlot.objects.filter(
+            attempt__in=attempts,
             question__question_type=QuestionType.ESSAY,
             grader__isnull=True,
             attempt__state=Attempt.State.NEEDS_GRADING,

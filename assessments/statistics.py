@@ -61,10 +61,10 @@ def _option_counts(question, slots):
     return [(option.text, counts[option.pk]) for option in question.options.all()]
 
 
-def quiz_statistics(quiz):
-    """``ItemStatistics`` for every question asked in the graded attempts at ``quiz``, in question order."""
+def quiz_statistics(quiz, attempts):
+    """``ItemStatistics`` for every question asked in the graded ``attempts`` at ``quiz``, in question order."""
     slots = list(
-        AttemptSlot.objects.filter(attempt__quiz=quiz, attempt__state=Attempt.State.GRADED)
+        AttemptSlot.objects.filter(attempt__in=attempts, attempt__quiz=quiz, attempt__state=Attempt.State.GRADED)
         .select_related("question", "attempt")
         .prefetch_related("question__options")
         .order_by("question__name", "attempt_id")

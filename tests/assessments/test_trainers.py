@@ -17,18 +17,26 @@ from assessments.statistics import quiz_statistics
 from courses.models import Enrolment, ModuleProgress
 from lms.roles import TRAINERS, sync_roles
 from tests.assessments import factories
-from tests.courses.factories import UserFactory
+from tests.courses.factories import CoursePageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def trainer_client(client, db):
+def grader(email, *courses):
+    """A member of the Trainers group with an authenticator, training ``courses``."""
     sync_roles()
-    trainer = UserFactory(email="grader@school.example.tw")
+    trainer = UserFactory(email=email)
     trainer.groups.add(Group.objects.get(name=TRAINERS))
     TOTP.activate(trainer, generate_totp_secret())
-    client.force_login(trainer)
+    for course in courses:
+        course.trainers.add(trainer)
+        course.save()
+    return trainer
+
+
+@pytest.fixture
+def trainer_client(client, course):
+    client.force_login(grader("grader@school.example.tw", course))
     return client
 
 
@@ -65,11 +73,11 @@ def test_an_essay_waits_in_the_queue_and_its_grade_completes_the_module(trainer_
     attempt = take(quiz, module, learner, {"Essay": {"answer": "兩項具體做法"}, "TF": {"answer": "true"}})
     assert attempt.state == Attempt.State.NEEDS_GRADING and attempt.percent is None
     assert not ModuleProgress.objects.filter(user=learner, module=module, status="completed").exists()
-    slot = essays_to_grade().get()
+    slot = essays_to_grade(Attempt.objects.all()).get()
     page = trainer_client.get(reverse("assessments_grade", args=[slot.pk])).content.decode()
     assert "兩項具體做法" in page and "提出兩項具體做法" in page  # the answer and the rubric
     refused = trainer_client.post(reverse("assessments_grade", args=[slot.pk]), {"mark": "5", "comment": ""})
-    assert refused.status_code == 200 and not essays_to_grade().get().grader_id
+    assert refused.status_code == 200 and not essays_to_grade(Attempt.objects.all()).get().grader_id
     response = trainer_client.post(
         reverse("assessments_grade", args=[slot.pk]), {"mark": "0.5", "comment": "具體，但缺少課程連結。"}
     )
@@ -77,7 +85,7 @@ def test_an_essay_waits_in_the_queue_and_its_grade_completes_the_module(trainer_
     attempt.refresh_from_db()
     assert attempt.state == Attempt.State.GRADED and attempt.percent == 75
     assert ModuleProgress.objects.get(user=learner, module=module).is_completed
-    assert not essays_to_grade().exists()
+    assert not essays_to_grade(Attempt.objects.all()).exists()
     trainer_client.force_login(learner)
     review = trainer_client.get(reverse("assessments:review", args=[attempt.pk])).content.decode()
     assert "具體，但缺少課程連結。" in review
@@ -115,7 +123,7 @@ def test_item_statistics_follow_moodles_definitions(course):
     take(quiz, module, a, {"Q1": {"answer": "true"}, "Q2": {"answer": "true"}})
     take(quiz, module, b, {"Q1": {"answer": "true"}, "Q2": {"answer": "false"}})
     take(quiz, module, c, {"Q1": {"answer": "false"}, "Q2": {"answer": "false"}})
-    rows = {row.question.name: row for row in quiz_statistics(quiz)}
+    rows = {row.question.name: row for row in quiz_statistics(quiz, Attempt.objects.all())}
     q1 = rows["Q1"]
     assert q1.attempts == 3
     assert q1.facility == 66.67
@@ -145,3 +153,26 @@ def test_report_and_exports_for_trainers(trainer_client, course):
     teacher_client = trainer_client
     teacher_client.force_login(UserFactory())
     assert teacher_client.get(reverse("assessments_report", args=[quiz.pk])).status_code in (302, 403)
+
+
+def test_a_trainer_of_another_course_reads_none_of_its_learners(client, course, home_page):
+    category = factories.CategoryFactory()
+    factories.essay(category, name="Essay")
+    quiz = factories.make_quiz(category, 1)
+    module = put_quiz_in(course.modules().last().specific, quiz)
+    [learner] = learners(course, 1)
+    take(quiz, module, learner, {"Essay": {"answer": "我的申論"}})
+    slot = essays_to_grade(Attempt.objects.all()).get()
+    elsewhere = CoursePageFactory(parent=course.get_parent(), title="另一門課程")
+    client.force_login(grader("other-grader@school.example.tw", elsewhere))
+    assert "我的申論" not in client.get(follow=True, path=reverse("assessments_grading")).content.decode()
+    assert client.get(follow=True, path=reverse("assessments_grade", args=[slot.pk])).status_code == 404
+    assert learner.email not in client.get(follow=True, path=reverse("assessments_report", args=[quiz.pk])).content.decode()
+    for file_format in ("csv", "xlsx"):
+        exported = client.get(follow=True, path=reverse("assessments_attempts_export", args=[quiz.pk, file_format]))
+        assert exported.status_code == 200 and learner.email.encode() not in exported.content
+    # The course's own trainer reads them.
+    client.force_login(grader("own-grader@school.example.tw", course))
+    assert "我的申論" in client.get(follow=True, path=reverse("assessments_grade", args=[slot.pk])).content.decode()
+    exported = client.get(follow=True, path=reverse("assessments_attempts_export", args=[quiz.pk, "csv"]))
+    assert learner.email in exported.content.decode()

@@ -66,19 +66,6 @@ MFA = "mfa"  # staff without an authenticator, held at the two-factor set-up pag
 ADMIN = "→/admin/"  # Wagtail's "no permission": back to the admin home with a message
 
 
-class GAP(int):
-    """What a role gets today where it should get less; each is in SECURITY.md's open findings and the report.
-
-    Staff accounts (``is_staff``) pass the trainer views' checks outside /admin/, where the two-factor gate
-    does not hold them: a staff account without MFA reads every course's learners and their CSV export.
-    The Trainers group holds the assessments permissions for every quiz: a trainer of another course reads the
-    essay queue, item statistics and attempt exports of quizzes in courses they do not teach.
-    """
-
-    def __repr__(self):
-        return f"GAP({int(self)})"
-
-
 # Columns: anonymous, teacher, other teacher, trainer of the course, trainer of another course,
 # certification administrator, staff without MFA.
 # fmt: off
@@ -203,10 +190,10 @@ URLS = {
     'certification:programme_detail':                             (200,    200,  200,  200,   200,   200,   MFA),
     'assessments_import':                                          (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
     'assessments_export':                                          (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
-    'assessments_grading':                                         (LOGIN,  LOGIN, LOGIN, 200,   GAP(200), ADMIN, MFA),
-    'assessments_grade':                                           (LOGIN,  LOGIN, LOGIN, 200,   GAP(200), ADMIN, MFA),
-    'assessments_report':                                          (LOGIN,  LOGIN, LOGIN, 200,   GAP(200), ADMIN, MFA),
-    'assessments_attempts_export':                                 (LOGIN,  LOGIN, LOGIN, 200,   GAP(200), ADMIN, MFA),
+    'assessments_grading':                                         (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'assessments_grade':                                           (LOGIN,  LOGIN, LOGIN, 200,   404,   ADMIN, MFA),
+    'assessments_report':                                          (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'assessments_attempts_export':                                 (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
     'wagtailsnippets_assessments_question:list':                   (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
     'wagtailsnippets_assessments_question:list_results':           (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
     'wagtailsnippets_assessments_question:add':                    (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
