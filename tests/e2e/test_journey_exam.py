@@ -9,8 +9,10 @@ import pytest
 
 from accounts.demo import DEMO_ACCOUNTS, TRAINER_EMAIL, ensure_authenticator
 from accounts.models import User
-from assessments.models import Attempt, Question, QuestionCategory, Quiz, QuizDraw
+from assessments.models import Attempt, Question, QuestionCategory, Quiz
+from certification.models import CertificationProgramme, ModuleRequirement
 from courses import demo as courses_demo
+from courses.choices import Assurance
 from courses.models import CoursePage, Enrolment, ModulePage, ModuleProgress
 from tests.accounts.factories import PASSWORD, TeacherProfileFactory
 from tests.e2e.steps import sign_in, text, totp
@@ -60,11 +62,33 @@ def test_trainer_imports_and_builds_an_exam_teacher_takes_it_by_keyboard_and_res
     category = QuestionCategory.objects.get(name_en="白皮書第四章")
     assert Question.objects.filter(category=category, author=trainer).count() == 4
 
-    # The exam: drawn from the imported category, placed in a module completed by passing it.
-    exam = Quiz.objects.create(
-        title_zh="第四章總測驗", title_en="Chapter 4 exam", kind=Quiz.Kind.EXAM, time_limit_minutes=20, pass_mark=75
-    )
-    QuizDraw.objects.create(quiz=exam, category=category, count=4)
+    # The exam's settings, through the question bank's form: drawn from the imported category, timed, graded.
+    page.goto("/admin/")
+    page.get_by_role("button", name=text("Question bank")).click()
+    page.get_by_role("link", name=text("Quizzes and exams")).click()
+    page.wait_for_url(re.compile(r"/admin/snippets/assessments/quiz/$"))
+    page.locator("main a[href$='/admin/snippets/assessments/quiz/add/']").first.click()
+    page.wait_for_url(re.compile(r"/quiz/add/$"))
+    page.locator("#id_title_zh").fill("第四章總測驗")
+    page.locator("#id_title_en").fill("Chapter 4 exam")
+    page.locator("#id_kind").select_option("exam")
+    draw = page.locator("#id_draws-0-category").locator("xpath=ancestor::*[contains(@class, 'w-field')][1]")
+    draw.locator("button.chooser__choose-button").click()
+    page.locator(".modal").get_by_role("link", name=re.compile("白皮書第四章")).click()
+    page.locator(".modal").wait_for(state="hidden")
+    page.locator("#id_draws-0-count").fill("4")
+    page.locator("#id_time_limit_minutes").fill("20")
+    page.locator("#id_max_attempts").fill("2")
+    page.locator("#id_grading_method").select_option("highest")
+    page.locator("#id_pass_mark").fill("75")
+    page.locator("main form").get_by_role("button", name=re.compile(f"^{text('Save')}$")).click()
+    page.wait_for_url(re.compile(r"/admin/snippets/assessments/quiz/$"))
+    exam = Quiz.objects.get(title_en="Chapter 4 exam")
+    assert (exam.kind, exam.time_limit_minutes, exam.max_attempts, exam.pass_mark) == (Quiz.Kind.EXAM, 20, 2, 75)
+    assert exam.grading_method == Quiz.GradingMethod.HIGHEST
+    assert list(exam.draws.values_list("category", "count")) == [(category.pk, 4)]
+
+    # ... placed in a module completed by passing it.
     module = ModulePage.objects.child_of(course).live().last().specific
     page.goto(f"/admin/pages/{module.pk}/edit/")
     page.locator("button.c-sf-add-button").last.click()
@@ -79,6 +103,15 @@ def test_trainer_imports_and_builds_an_exam_teacher_takes_it_by_keyboard_and_res
     module.refresh_from_db()
     assert module.blocks_of_type("quiz") == [{"quiz": exam.pk}]
 
+    # The Advanced certificate asks for the exam passed: its module completed at the level only a quiz proves.
+    advanced = CertificationProgramme.objects.create(
+        slug="advanced",
+        name_zh="國際教育專業知能認證（進階）",
+        name_en="International Education Professional Competency (Advanced)",
+        issue_mode=CertificationProgramme.IssueMode.APPROVAL,
+    )
+    ModuleRequirement.objects.create(programme=advanced, module=module, assurance=Assurance.ASSESSED)
+
     # The teacher, in a browser of their own, with the keyboard only.
     teacher = TeacherProfileFactory(user__email="wu.yiting@ms.tpjh.tp.edu.tw").user
     Enrolment.objects.create(user=teacher, course=course)
@@ -86,6 +119,9 @@ def test_trainer_imports_and_builds_an_exam_teacher_takes_it_by_keyboard_and_res
     first = browser_context.browser.new_context(base_url=base_url)
     tab = first.new_page()
     sign_in(tab, teacher.email, PASSWORD)
+    checklist = advanced_checklist(tab)
+    checklist.locator("li.not-met").filter(has_text=module.title).wait_for()
+    assert text("Eligible") not in checklist.inner_text()
     tab.goto(module.url)
     start = tab.get_by_role("button", name=text("Start the quiz"))
     start.focus()
@@ -119,7 +155,22 @@ def test_trainer_imports_and_builds_an_exam_teacher_takes_it_by_keyboard_and_res
     assert "100%" in tab.locator("main").inner_text()
     assert text("Passed") in tab.locator("main").inner_text()
     assert ModuleProgress.objects.get(user=teacher, module=module).is_completed
+
+    # The Advanced certificate is now within reach: the teacher's checklist shows the exam met, and them eligible.
+    checklist = advanced_checklist(tab)
+    checklist.locator("li.met").filter(has_text=module.title).wait_for()
+    assert checklist.locator("li.not-met").count() == 0
+    checklist.get_by_text(text("Eligible"), exact=True).wait_for()
+    checklist.get_by_text(text("An administrator will review your certificate.")).wait_for()
     second.close()
+
+
+def advanced_checklist(tab):
+    """The teacher's checklist on the Advanced programme's page, reached from the list of programmes."""
+    tab.goto("/zh-hant/programmes/")
+    tab.get_by_role("link", name="國際教育專業知能認證（進階）").first.click()
+    tab.wait_for_url(re.compile(r"/programmes/advanced/$"))
+    return tab.locator(".eligibility")
 
 
 def answer_by_keyboard(tab, slot, value):
