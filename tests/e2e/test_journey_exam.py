@@ -1,5 +1,6 @@
-"""Journey: a trainer imports questions in the admin and builds an exam in a module; a teacher takes it with the
-keyboard only, closes the browser in the middle, comes back to the saved answers, submits and passes."""
+"""Journey: a trainer imports questions in the admin, sets up an exam in the question bank's form and puts it in a
+module; a teacher takes it with the keyboard only, closes the browser in the middle, comes back to the saved answers,
+submits and passes, and the Advanced programme's checklist then shows them eligible."""
 
 import io
 import re
