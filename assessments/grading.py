@@ -13,11 +13,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.access import has_staff_access
 from courses.models import CoursePage, ModulePage
+from notifications.delivery import notify
 
 from .attempts import CENT, has_passed, pass_result_on, quiz_grade, score_slot, total_attempt
 from .models import Attempt, AttemptSlot, QuestionType
@@ -66,6 +68,13 @@ def grade_essay(slot, mark, comment, grader):
         attempt.save(update_fields=["marks", "state", "percent"])
         if attempt.state == Attempt.State.GRADED:
             pass_result_on(attempt.quiz, attempt.module, attempt.user)
+        quiz = attempt.quiz
+        notify(
+            attempt.user,
+            "essay_graded",
+            url=reverse("assessments:review", args=[attempt.pk]),
+            context={"subject": quiz.title_zh, "subject_en": quiz.title_en},
+        )
     return attempt
 
 

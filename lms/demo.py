@@ -5,6 +5,8 @@ The rows come from the national-scale seeder (``seed_scale``) at a small scale, 
 share one description of what teachers do. Two things are then made to fit the demo: the seeder's enrolments all
 start on one day and its certificates belong to two test programmes, so the enrolments are spread over twelve
 months and the certificates moved to the demo's Beginner and Advanced programmes (the test programmes go).
+Its pages are made to fit too: its courses stand for earlier cohorts of an online course (renamed so, and out of the
+catalogue, their enrolments kept for the reports) and its community gets a name a teacher would give it.
 Idempotent: the seeder refuses a database that already holds its teachers, and that is taken as done.
 """
 
@@ -18,7 +20,8 @@ from django.utils import timezone
 from accounts.scale import scale_teachers
 from certification.models import Certificate, CertificationProgramme
 from certification.registry.issuing import ProgrammeFacts
-from courses.models import Enrolment
+from community.models import CommunityPage
+from courses.models import CoursePage, Enrolment
 from lms.management.commands.seed_scale import SeedRefused, seed
 
 # 300 teachers, 375 enrolments, 3,000 module-progress rows, 450 certificates, 3 experts, 1 community.
@@ -47,6 +50,7 @@ def load(stdout):
     with transaction.atomic():
         _spread_over_a_year()
         _move_certificates_to_demo_programmes()
+        _give_seeded_pages_their_demo_names()
     seconds = sum(step.seconds for step in steps)
     stdout.write(
         f"Synthetic activity: {counts['teachers']} teachers, {counts['module_progress']} module-progress rows, "
@@ -90,3 +94,46 @@ def _move_certificates_to_demo_programmes():
             courses=ProgrammeFacts.load(programme).course_titles,
         )
         seeded.delete()
+
+
+# The seeder's pages by slug, and what the demo calls them.
+SEEDED_PAGES = {
+    "scale-course-": (
+        CoursePage,
+        {
+            "zh-hant": ("國際教育線上課程（{year} 年第 {cohort} 期）", "已結業的線上課程期別，保留學員紀錄供統計。"),
+            "en": (
+                "Online international education course ({year}, cohort {cohort})",
+                "A past cohort, kept for the reports.",
+            ),
+        },
+    ),
+    "scale-community-": (
+        CommunityPage,
+        {
+            "zh-hant": (
+                "跨校國際教育教師社群（第 {cohort} 群）",
+                "各校國際教育承辦教師每月聚會，分享課程與交流經驗。",
+            ),
+            "en": (
+                "Cross-school international education community (group {cohort})",
+                "Teachers who run international education at their schools meet monthly to share lessons.",
+            ),
+        },
+    ),
+}
+
+
+def _give_seeded_pages_their_demo_names():
+    year = timezone.localdate().year - 1
+    for prefix, (model, names) in SEEDED_PAGES.items():
+        for page in model.objects.filter(slug__startswith=prefix).select_related("locale"):
+            cohort = int(page.slug.removeprefix(prefix)) + 1
+            title, text = names[page.locale.language_code]
+            page.title = page.draft_title = title.format(year=year, cohort=cohort)
+            if model is CoursePage:
+                page.summary = text
+                page.live = False
+            else:
+                page.description = text
+            page.save(clean=False)

@@ -16,6 +16,7 @@ from assessments.models import Attempt
 from assessments.statistics import quiz_statistics
 from courses.models import Enrolment, ModuleProgress
 from lms.roles import TRAINERS, sync_roles
+from notifications.models import Notification
 from tests.assessments import factories
 from tests.courses.factories import CoursePageFactory, UserFactory
 
@@ -86,6 +87,9 @@ def test_an_essay_waits_in_the_queue_and_its_grade_completes_the_module(trainer_
     assert attempt.state == Attempt.State.GRADED and attempt.percent == 75
     assert ModuleProgress.objects.get(user=learner, module=module).is_completed
     assert not essays_to_grade(Attempt.objects.all()).exists()
+    # The learner is told, in the notification centre, and the notice leads to the review.
+    notice = Notification.objects.get(recipient=learner, event="essay_graded")
+    assert notice.url == reverse("assessments:review", args=[attempt.pk])
     trainer_client.force_login(learner)
     review = trainer_client.get(reverse("assessments:review", args=[attempt.pk])).content.decode()
     assert "具體，但缺少課程連結。" in review

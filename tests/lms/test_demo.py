@@ -12,8 +12,9 @@ from accounts.scale import scale_teachers
 from certification import demo as certification_demo
 from certification.models import Certificate, CertificationProgramme
 from certification.registry.eligibility import evaluate_eligibility
+from community.models import CommunityPage
 from courses import demo as courses_demo
-from courses.models import Enrolment
+from courses.models import CoursePage, Enrolment
 from home import demo as home_demo
 from lms import demo
 from tests.certification.conftest import platform_pki, session_pki  # noqa: F401 - fixtures
@@ -63,3 +64,16 @@ def test_synthetic_teachers_fill_a_year_and_the_demo_programmes_and_loading_agai
     demo.load(out)
     assert "already there" in out.getvalue()
     assert (Certificate.objects.count(), Enrolment.objects.count()) == counts
+
+
+def test_the_catalogue_shows_no_test_course_and_the_community_has_a_real_name(demo_site, client):
+    catalogue = client.get("/zh-hant/courses/").content.decode()
+    assert "全國規模測試課程" not in catalogue and "國際教育課程 0" not in catalogue
+    assert "A test course" not in client.get("/en/courses/").content.decode()
+    # The seeded courses stay, as past cohorts, for the reports' enrolments.
+    past = CoursePage.objects.filter(slug__startswith="scale-course-", locale__language_code="zh-hant")
+    assert past.exists() and not past.filter(live=True).exists()
+    assert all(page.title.startswith("國際教育線上課程") for page in past)
+    assert Enrolment.objects.filter(course__in=past).exists()
+    community = CommunityPage.objects.get(slug="scale-community-0", locale__language_code="en")
+    assert community.live and community.title.startswith("Cross-school international education community")

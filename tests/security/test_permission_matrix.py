@@ -25,7 +25,7 @@ from wagtail.models import Page, get_page_models
 from accounts.models import User
 from assessments.attempts import finish_attempt, start_attempt
 from assessments.grading import essays_to_grade
-from assessments.models import QuestionCategory, Quiz, QuizDraw
+from assessments.models import Attempt, QuestionCategory, Quiz, QuizDraw
 from certification.models import ApprovalRequest, BulkIssue, Certificate, CertificationProgramme
 from community.models import CommunityPage, Expert
 from courses.h5p.access import content_token
@@ -64,6 +64,23 @@ ROLES = ("anonymous", "teacher", "other_teacher", "trainer", "other_trainer", "c
 LOGIN = "login"  # redirected to a sign-in page
 MFA = "mfa"  # staff without an authenticator, held at the two-factor set-up page
 ADMIN = "→/admin/"  # Wagtail's "no permission": back to the admin home with a message
+
+
+class RedirectUnder(str):
+    """A redirect to a URL under this path (the rest names an object whose id differs between databases)."""
+
+    def __eq__(self, other):
+        return isinstance(other, str) and other.startswith(self)
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = str.__hash__
+
+
+# Another course's essay is not found; Django's locale middleware answers a 404 on an unprefixed path by redirecting
+# to the prefixed one, which is then not found (tests/assessments/test_trainers.py follows it).
+ESSAY_404 = RedirectUnder("→/zh-hant/admin/question-bank/grading/")
 
 
 # Columns: anonymous, teacher, other teacher, trainer of the course, trainer of another course,
@@ -191,7 +208,7 @@ URLS = {
     'assessments_import':                                          (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
     'assessments_export':                                          (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
     'assessments_grading':                                         (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
-    'assessments_grade':                                           (LOGIN,  LOGIN, LOGIN, 200,   404,   ADMIN, MFA),
+    'assessments_grade':                                          (LOGIN,  LOGIN, LOGIN, 200,   ESSAY_404, ADMIN, MFA),
     'assessments_report':                                          (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
     'assessments_attempts_export':                                 (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
     'wagtailsnippets_assessments_question:list':                   (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
@@ -423,7 +440,7 @@ def world(db, platform_pki):  # noqa: F811
         "quiz": exam,
         "question_category": exam.draws.get().category,
         "attempt": start_attempt(exam, exam_module, teacher),
-        "essay_slot": essays_to_grade().get(),
+        "essay_slot": essays_to_grade(Attempt.objects.all()).get(),
         "revision": exam.draws.get().category.questions.first().revisions.first(),
         "export": ReportExport.objects.create(
             requested_by=trainer,
