@@ -70,8 +70,10 @@ def test_not_a_zip_and_wrong_extension(trainer_client):
 
 
 def test_duplicate_upload_is_refused_and_names_the_existing_package(trainer_client):
-    upload(trainer_client, build_package())
-    response = upload(trainer_client, build_package())
+    # The same file twice: two builds a second apart would differ in the zip's timestamps.
+    package = build_package()
+    upload(trainer_client, package)
+    response = upload(trainer_client, package)
     assert "already uploaded" in " ".join(response.context["form"].errors["package_file"])
     assert H5PPackage.objects.count() == 1
 

@@ -14,7 +14,7 @@ from courses.h5p.demo.quizzes import EXCHANGE_QUIZ
 from courses.models import CourseIndexPage, CoursePage, H5PPackage, ModulePage
 from tests.accounts.factories import PASSWORD, TeacherProfileFactory
 from tests.e2e.learning import h5p_frame
-from tests.e2e.steps import field, sign_in, text, totp
+from tests.e2e.steps import sign_in, sign_in_with_two_factors, text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -40,10 +40,7 @@ def test_trainer_authors_a_course_with_h5p_and_a_teacher_finds_it(page, browser_
     package_file.write_bytes(build_quiz_package(QUIZ))
     trainer = User.objects.get(email=TRAINER_EMAIL)
 
-    sign_in(page, TRAINER_EMAIL, TRAINER_PASSWORD)
-    field(page, text("Code")).fill(totp(ensure_authenticator(trainer)))
-    page.locator("main form").get_by_role("button", name=text("Sign In")).click()
-    page.wait_for_url(lambda url: "/2fa/" not in url)
+    sign_in_with_two_factors(page, TRAINER_EMAIL, TRAINER_PASSWORD, ensure_authenticator(trainer))
 
     # The package, through the H5P snippet's upload form.
     page.goto("/admin/")

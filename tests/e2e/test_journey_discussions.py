@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts.demo import DEMO_ACCOUNTS, TEACHER_EMAIL
+from accounts.demo import DEMO_ACCOUNTS, TEACHER_EMAIL, ensure_authenticator
 from community import demo as community_demo
 from community.models import CommunityPage
 from courses.models import Attendance, TrainingSession
@@ -17,7 +17,7 @@ from feedback.answering import submit
 from feedback.demo import standard_questionnaire
 from feedback.models import Question, Submission, Survey
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.e2e.steps import field, sign_in, text
+from tests.e2e.steps import field, sign_in, sign_in_with_two_factors, text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -104,7 +104,8 @@ def test_participant_answers_and_organiser_sees_the_chart(page, browser, live_se
     organiser_context = browser.new_context(base_url=live_server.url, locale="zh-TW")
     organiser_page = organiser_context.new_page()
     try:
-        sign_in(organiser_page, organiser.email, PASSWORD)
+        # An organiser sees other people's data: two factors, as every privileged role.
+        sign_in_with_two_factors(organiser_page, organiser.email, PASSWORD, ensure_authenticator(organiser))
         organiser_page.goto("/zh-hant/feedback/")
         organiser_page.get_by_role("link", name=session.title).click()
         chart = organiser_page.locator("table.bar-chart").first
