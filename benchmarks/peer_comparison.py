@@ -13,7 +13,11 @@ plays ``../shared/h5p/H5P.MultiChoice.h5p``, as the peer's seed does. Each round
 ``serve.sh``: 4 sync workers), then us (each ``--server``), one at a time, and runs the peer harness's own
 ``run.sh`` against each: the H5P module page, the xAPI ``answered`` statement (ours without a statement id, so
 every request is a new statement), the course page, ``wrk -t2 -c32``. For xAPI, only statements actually stored
-count: our 201 answers, checked against the table's row count. Then, ours only (no peer equivalent): the
+count: our 201 answers, checked against the table's row count; the peer's 2xx answers, checked against its
+table's. Since issue 14 our module page carries the player as a sandboxed frame on the content origin, a second
+request the peer's lesson page does not make: the frame document (its signed URL taken from the page, fetched
+without the learner's cookie, as a browser does across origins) is measured too, and "page + frame" is the rate
+of whole module views the two requests allow (1 / (1/page + 1/frame)). Then, ours only (no peer equivalent): the
 learner dashboard, a community page and the expert directory, with the same wrk settings and the same
 ``bench.lua``. The load average is printed before every server's turn; compare figures of one run only.
 """
@@ -190,7 +194,7 @@ def parse_result(text):
 
 
 def wrk_get(base, path, cookie, label, duration, out):
-    env = {**os.environ, "METHOD": "GET", "COOKIE": cookie, "LABEL": label}
+    env = {**os.environ, "METHOD": "GET", "COOKIE": cookie, "ORIGIN": "", "LABEL": label}
     command = ["wrk", "-t2", "-c32", f"-d{duration}", "--latency", "-s", str(PEER_BENCH / "bench.lua"), base + path]
     subprocess.run([*command[:4], "-d5s", *command[5:]], env=env, check=True, capture_output=True)  # warm-up
     text = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
@@ -212,6 +216,23 @@ def serve_ours(server):
     )
     wait_for(f"http://{OURS}/healthz")
     return process
+
+
+def player_frame(page_body):
+    """The signed URL of the module page's player frame (the content origin's document)."""
+    return re.search(r'<iframe[^>]*data-h5p-frame[^>]*src="([^"]+)"', page_body).group(1).replace("&amp;", "&")
+
+
+def whole_module_view(page, frame):
+    """A module view is the page and its frame, one after the other: the rate the two allow together."""
+    rps = 1 / (1 / page["rps"] + 1 / frame["rps"])
+    return {"rps": rps, "p50": page["p50"] + frame["p50"], "p99": page["p99"] + frame["p99"]}
+
+
+def peer_statements():
+    count = "SELECT count(*) FROM wagtail_lms_h5pxapistatement"
+    database = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "peerbench", "-Atc", count]
+    return int(subprocess.run(database, capture_output=True, text=True, check=True).stdout)
 
 
 def stored_statements(user):
@@ -248,6 +269,9 @@ def ours_turn(server, teacher, module, course, body, out, duration, extra):
         xapi["stored"] = xapi["codes"].get(201, 0)
         xapi["stored_rps"] = xapi["stored"] / xapi["seconds"]
         xapi["rows_check"] = (stored, answered)
+        frame = player_frame((out / "a_lesson.check.body").read_text())
+        results["player frame"] = wrk_get("", frame, "", "player_frame", duration, out)
+        results["page + frame"] = whole_module_view(results["a_lesson"], results["player frame"])
         if extra:
             for label, path in extra_paths(teacher).items():
                 results[label] = wrk_get(base, path, cookie, label.replace(" ", "_"), duration, out)
@@ -269,10 +293,20 @@ def peer_turn(out, duration):
             "",
             str(PEER_DIR / "venv" / "bin" / "python"),
         )
+        before = peer_statements()
         results = run_harness("peer", out, {"COOKIE": cookie, "CSRF": csrf, "DURATION": duration})
+        stored = peer_statements() - before
+        answered = (
+            sum(
+                sum(n for code, n in parse_result((out / name).read_text())["codes"].items() if 200 <= code < 300)
+                for name in ("b_xapi.warmup.txt", "b_xapi.run1.txt")
+            )
+            + 1
+        )  # the preflight
         xapi = results["b_xapi"]
         xapi["stored"] = sum(n for code, n in xapi["codes"].items() if 200 <= code < 300)
         xapi["stored_rps"] = xapi["stored"] / xapi["seconds"]
+        xapi["rows_check"] = (stored, answered)
         return results
     finally:
         subprocess.run([*serve, "stop"], check=True, stdout=subprocess.DEVNULL)
@@ -323,18 +357,19 @@ def main():
             )
             if "rows_check" in results["b_xapi"]:
                 say(
-                    f"  xAPI rows stored during the turn {results['b_xapi']['rows_check'][0]}, 201 answers "
+                    f"  xAPI rows stored during the turn {results['b_xapi']['rows_check'][0]}, storing answers "
                     f"{results['b_xapi']['rows_check'][1]}"
                 )
     say("\nreq/s (p50 ms / p99 ms); xAPI: statements stored per second")
-    say("| round | server | load | module page | xAPI stored | course page | dashboard | community | directory |")
-    say("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    extras = ("player frame", "page + frame", "learner dashboard", "community page", "expert directory")
+    say(
+        "| round | server | load | module page | xAPI stored | course page | player frame | page + frame "
+        "| dashboard | community | directory |"
+    )
+    say("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for round_number, label, load, results in rows:
         cells = [figure(results["a_lesson"]), figure(results["b_xapi"], "stored_rps"), figure(results["c_course"])]
-        cells += [
-            figure(results[key]) if key in results else "—"
-            for key in ("learner dashboard", "community page", "expert directory")
-        ]
+        cells += [figure(results[key]) if key in results else "—" for key in extras]
         say(f"| {round_number} | {label} | {load} | " + " | ".join(cells) + " |")
     say(f"raw output: {folder}")
 
