@@ -343,7 +343,8 @@ def test_module_page_boots_a_player_for_its_learner(module, package, learner):
     assert f'data-xapi-url="{reverse("courses:xapi")}"' in page
     assert f'data-user-data-url="{reverse("courses:h5p_user_data", args=[module.pk, package.pk])}"' in page
     assert f'data-activity-iri="http://testserver/h5p/activities/{package.content_hash}"' in page
-    assert "cdn" not in page.lower()
+    # No player from a CDN (a host name with "cdn" in it); the signed frame token is random text and may hold "cdn".
+    assert not re.search(r"//[^/\"']*cdn", page.lower())
 
 
 def test_frame_hands_the_saved_state_to_the_player(module, package, learner):
