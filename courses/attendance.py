@@ -78,10 +78,15 @@ def register(session: TrainingSession, user) -> Registration:
         return registration
 
 
+def session_titles(session: TrainingSession) -> dict[str, str]:
+    """The session's name by language code: a workshop's translations share one session, which keeps the title of
+    the page that created it."""
+    return dict(WorkshopPage.objects.filter(session=session).values_list("locale__language_code", "title"))
+
+
 def _titles(session: TrainingSession) -> dict:
-    """The session's name in each language, for a notice read in either: a workshop's translations share one
-    session, which keeps the title of the page that created it."""
-    titles = dict(WorkshopPage.objects.filter(session=session).values_list("locale__language_code", "title"))
+    """The session's name in each language, for a notice read in either."""
+    titles = session_titles(session)
     return {"subject": titles.get("zh-hant", session.title), "subject_en": titles.get("en", session.title)}
 
 

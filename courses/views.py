@@ -20,7 +20,7 @@ from accounts.access import has_staff_access
 from . import attendance, learner_cache, xapi
 from .enrolment import EnrolmentRefused, enrol, unenrol
 from .learner_pages import learner_page_key, serve_learner_page
-from .models import CoursePage, Enrolment, ModuleProgress, Registration, TrainingSession, WorkshopPage
+from .models import CoursePage, Enrolment, ModuleProgress, Registration, TrainingSession
 from .models.pages import canonical, default_locale_id
 from .progress import dashboard as dashboard_data
 from .progress import live_modules_by_course
@@ -243,10 +243,8 @@ def register_view(request, session_id):
 
 
 def _session_title(session):
-    """The title in the reader's language: a workshop's translations share one session, which keeps the title of
-    the page that created it."""
-    workshop = WorkshopPage.objects.filter(session=session, locale=Locale.get_active()).only("title").first()
-    return workshop.title if workshop else session.title
+    """The title in the reader's language."""
+    return attendance.session_titles(session).get(Locale.get_active().language_code, session.title)
 
 
 @login_required
