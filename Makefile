@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make test` runs the suite on one pytest-xdist worker per CPU core; `make test PYTEST_ARGS="-n 0 tests/x"` runs
+# in one process, `PYTEST_ARGS="-n 2 --durations=30"` adds the slowest tests to the report.
+PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := help
 
@@ -49,7 +52,7 @@ check: install ## Django checks, missing migrations, ruff and the import directi
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo --no-cache
 
-test: install compilemessages ## Run the whole test suite (DATABASE_URL selects the database; SQLite by default).
+test: install compilemessages ## Run the whole test suite in parallel (DATABASE_URL selects the database; SQLite by default).
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 .PHONY: help system-deps install compilemessages messages migrate demo run check test

@@ -1,8 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
+from core.network import client_address
+
 from .access import has_staff_access
-from .network import client_address
 
 
 class AccountAdapter(DefaultAccountAdapter):

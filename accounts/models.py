@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .choices import County, SchoolLevel
 from .names import validate_latin_name, validate_printable_name
+
+# The address an erased account is left with: unique, and never deliverable (RFC 2606's ".invalid").
+ERASED_EMAIL_DOMAIN = "erased.invalid"
 
 
 class User(AbstractUser):
@@ -17,10 +21,18 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     @property
+    def is_erased(self) -> bool:
+        """The account was deleted at the person's request: what is left of it holds issued certificates only."""
+        return self.email.endswith(f"@{ERASED_EMAIL_DOMAIN}") and not self.is_active
+
+    @property
     def display_name(self):
         profile = getattr(self, "teacher_profile", None)
         if profile is not None and (profile.name_zh or profile.name_en):
             return profile.name_zh or profile.name_en
+        # An erased account has no profile left; listings that load only the names never reach this line.
+        if self.is_erased:
+            return gettext("Deleted user")
         return self.get_full_name() or self.email
 
 
@@ -89,3 +101,48 @@ class AuthenticatorConfirmation(models.Model):
 
     def __str__(self):
         return f"{self.authenticator} ({'confirmed' if self.confirmed_at else 'waiting'})"
+
+
+class PolicyVersion(models.Model):
+    """One version of the privacy notice and the terms of use, in both languages.
+
+    The highest version number is the one in force. Publishing a new version (a new number) asks everyone for
+    their consent again at their next request; correcting a typo in the current version keeps its number and asks
+    nobody again.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    privacy_zh = models.TextField(_("privacy notice (Chinese)"))
+    privacy_en = models.TextField(_("privacy notice (English)"))
+    terms_zh = models.TextField(_("terms of use (Chinese)"))
+    terms_en = models.TextField(_("terms of use (English)"))
+    in_force_from = models.DateField(_("in force from"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("privacy notice and terms")
+        verbose_name_plural = _("privacy notices and terms")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return _("Privacy notice and terms, version %(version)s") % {"version": self.version}
+
+
+class PolicyConsent(models.Model):
+    """A person's consent to one version of the privacy notice and terms, and when it was given."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policy_consents", verbose_name=_("user")
+    )
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, related_name="consents", verbose_name=_("version")
+    )
+    agreed_at = models.DateTimeField(_("agreed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="one_consent_per_version")]
+
+    def __str__(self):
+        return f"{self.user} v{self.version.version} {self.agreed_at:%Y-%m-%d %H:%M}"

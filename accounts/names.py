@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 # Enough for real diacritics (Vietnamese stacks two); "Zalgo" text stacks dozens.
 MAX_COMBINING_MARKS = 3
 LATIN_PUNCTUATION = set(" -'’.,")
+# No name holds these; text that does is markup or a template, not a name.
+MARKUP_CHARACTERS = set('<>&"{}[]`\\|=;')
 
 
 def normalise_name(value):
@@ -47,3 +49,11 @@ def validate_latin_name(value):
                 _("Write the English name in the Latin alphabet: letters, spaces, hyphens and apostrophes."),
                 code="not_latin",
             )
+
+
+def validate_no_markup(value):
+    found = sorted({character for character in value if character in MARKUP_CHARACTERS})
+    if found:
+        raise ValidationError(
+            _("A name cannot contain %(characters)s."), code="markup", params={"characters": " ".join(found)}
+        )

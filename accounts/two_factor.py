@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import request_cache
+
 from .models import AuthenticatorConfirmation, User
 
 PRIVILEGE_CACHE_SECONDS = 60
@@ -29,7 +31,7 @@ CONFIRMATION_DAYS = 3
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
-def _privilege_key(user_id):
+def privilege_key(user_id):
     return f"accounts:privileged:{user_id}"
 
 
@@ -39,9 +41,12 @@ def holds_privileges(user) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    privileged = cache.get(_privilege_key(user.pk))
+    privileged = request_cache.get(privilege_key(user.pk))
     if privileged is None:
-        admin_access = Q(codename="access_admin", content_type__app_label="wagtailadmin")
+        # Reviewers of teaching resources read unpublished work and decide on it: privileged too.
+        admin_access = Q(codename="access_admin", content_type__app_label="wagtailadmin") | Q(
+            codename="review_resource", content_type__app_label="resources"
+        )
         # The reverse relations of courses and community by name: accounts imports neither app.
         privileged = (
             User.objects.filter(pk=user.pk)
@@ -54,7 +59,7 @@ def holds_privileges(user) -> bool:
             )
             .exists()
         )
-        cache.set(_privilege_key(user.pk), privileged, PRIVILEGE_CACHE_SECONDS)
+        cache.set(privilege_key(user.pk), privileged, PRIVILEGE_CACHE_SECONDS)
     return privileged
 
 
@@ -66,7 +71,9 @@ def _permission_ids(query):
 
 def roles_changed(user_ids):
     """Forget the cached answer of :func:`holds_privileges` for these users (a role given or taken)."""
-    cache.delete_many([_privilege_key(user_id) for user_id in user_ids])
+    keys = [privilege_key(user_id) for user_id in user_ids]
+    cache.delete_many(keys)
+    request_cache.forget(*keys)
 
 
 def has_two_factors(user) -> bool:

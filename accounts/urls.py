@@ -8,4 +8,6 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("mfa-required/", views.mfa_required, name="mfa_required"),
     path("mfa-confirm/<str:key>/", views.confirm_authenticator, name="confirm_authenticator"),
+    path("privacy/", views.privacy_notice, name="privacy"),
+    path("privacy/consent/", views.consent, name="consent"),
 ]

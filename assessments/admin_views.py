@@ -12,6 +12,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.models import Action
+from audit.recording import record
+
 from .exports import attempts_csv, attempts_xlsx
 from .gift import read_gift
 from .grading import attempts_in_reach, essays_to_grade, grade_essay
@@ -135,6 +138,7 @@ def export_attempts(request, quiz_id, file_format):
     quiz = get_object_or_404(Quiz, pk=quiz_id)
     attempts = attempts_in_reach(request.user)
     name = f"quiz-{quiz.pk}-attempts"
+    record(Action.DATA_EXPORTED, actor=request.user, target=quiz, target_label=f"{name}.{file_format}")
     if file_format == "xlsx":
         response = HttpResponse(
             attempts_xlsx(quiz, attempts),

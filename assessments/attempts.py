@@ -5,18 +5,24 @@ The deadline is the server's: an answer that arrives after it is not stored, and
 attempt past its deadline finishes it with the answers saved before.
 """
 
+import json
 import random
+from collections import namedtuple
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Prefetch
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.generations import current_tokens
+from courses.learner_cache import TOKEN_SECONDS
 from courses.progress import record_assessed_result
 
 from .models import Attempt, AttemptSlot, Question, QuestionOption, QuestionType, Quiz
+from .page_cache import BANK_TOKEN, answers_changed
 from .questions import layout_for
 from .scoring import score_response
 
@@ -130,30 +136,140 @@ def close_if_overdue(attempt, now=None) -> bool:
     return not attempt.is_open
 
 
-def save_responses(attempt, responses: dict[int, dict], now=None) -> bool:
-    """Store the learner's responses (``{slot position: response}``) if the attempt is open and in time.
+def save_responses(attempt, responses, now=None) -> bool:
+    """Store the learner's responses if the attempt is open and in time.
 
+    ``responses``: ``{slot position: response}``, or a function of the attempt's slots (each with its position and
+    its question's type) that returns it: a form is read against them.
     Returns False, storing nothing, when the attempt is finished or past its deadline (which finishes it).
     """
+    return _save(attempt.pk, None, responses, now)
+
+
+def save_own_responses(attempt_id, user, responses, now=None) -> bool | None:
+    """``save_responses`` for ``user``'s attempt ``attempt_id``; None when they have no such attempt (another
+    learner's is never touched)."""
+    return _save(attempt_id, user, responses, now)
+
+
+def _save(attempt_id, user, responses, now):
     now = now or timezone.now()
+    owner = {} if user is None else {"user": user}
+    store = _store_at_once if connection.vendor == "postgresql" else _store_under_lock
+    opened, changed = store(attempt_id, owner, responses, now)
+    if changed:
+        answers_changed(attempt_id)
+    if opened:
+        return True
+    attempt = Attempt.objects.filter(pk=attempt_id, **owner).first()
+    if attempt is None:
+        return None
+    close_if_overdue(attempt, now)
+    return False
+
+
+# What a form is read against: a slot's position and its question's type (``presentation.responses_from_post``).
+FormSlot = namedtuple("FormSlot", "position question_type")
+
+
+def _form_shape_key(attempt_id):
+    return f"assessments:form-shape:{attempt_id}"
+
+
+def _form_slots(attempt_id, owner):
+    """``{position: FormSlot}`` of the attempt (``owner``'s, when given; empty when it is not theirs), kept per
+    attempt with its learner's id: positions and questions are fixed when the attempt is drawn, and a question's
+    type is the question bank's (the copy names the bank's token, replaced when a question is saved)."""
+    key = _form_shape_key(attempt_id)
+    found = cache.get_many([key, BANK_TOKEN])
+    bank = current_tokens([BANK_TOKEN], TOKEN_SECONDS, found=found)[BANK_TOKEN]
+    kept = found.get(key)
+    if kept is not None and kept[0] == bank:
+        _bank, user_id, shape = kept
+    else:
+        rows = list(
+            AttemptSlot.objects.filter(attempt_id=attempt_id).values_list(
+                "attempt__user_id", "position", "question__question_type"
+            )
+        )
+        if not rows:
+            return {}
+        user_id, shape = rows[0][0], [(position, kind) for _user, position, kind in rows]
+        cache.set(key, (bank, user_id, shape), TOKEN_SECONDS)
+    if owner and owner["user"].pk != user_id:
+        return {}
+    return {position: FormSlot(position, kind) for position, kind in shape}
+
+
+def _answers(slots, responses):
+    """``{position: response}`` of the slots ``responses`` (a mapping, or a function of the slots) answers."""
+    if callable(responses):
+        responses = responses(list(slots.values()))
+    return {position: response for position, response in responses.items() if position in slots}
+
+
+# One statement, its own transaction (no BEGIN, no COMMIT to wait for apart): the attempt locked only if it is open
+# and in time, as finishing it locks it (``FOR NO KEY UPDATE`` conflicts with the finish's ``FOR UPDATE``, so a
+# finish waits for a save in progress and a save waiting for a finish sees the attempt closed when it gets the row:
+# PostgreSQL checks the row's newest version again). The answers are then written where they differ from the rows'
+# newest versions (a concurrent save of the same attempt has committed before this one gets the lock).
+SAVE_AT_ONCE = """
+WITH open_attempt AS MATERIALIZED (
+    SELECT id FROM {attempt} WHERE id = %s {owner} AND state = %s AND (deadline IS NULL OR deadline > %s)
+    FOR NO KEY UPDATE
+), changed AS (
+    UPDATE {slot} AS slot SET response = answer.response, saved_at = %s
+    FROM open_attempt, (VALUES {values}) AS answer (position, response)
+    WHERE slot.attempt_id = open_attempt.id AND slot.position = answer.position
+        AND slot.response IS DISTINCT FROM answer.response
+    RETURNING slot.id
+)
+SELECT (SELECT count(*) FROM open_attempt), (SELECT count(*) FROM changed)
+"""
+
+
+def _store_at_once(attempt_id, owner, responses, now):
+    """On PostgreSQL: (whether the attempt was open and in time, how many answers changed), the form read against
+    the attempt's kept form shape (``_form_slots``), then stored in one round trip."""
+    slots = _form_slots(attempt_id, owner)
+    answers = _answers(slots, responses)
+    if not answers:
+        in_time = Q(deadline__isnull=True) | Q(deadline__gt=now)
+        still_open = Attempt.objects.filter(in_time, pk=attempt_id, state=Attempt.State.IN_PROGRESS, **owner)
+        return bool(slots) and still_open.exists(), 0
+    sql = SAVE_AT_ONCE.format(
+        attempt=connection.ops.quote_name(Attempt._meta.db_table),
+        slot=connection.ops.quote_name(AttemptSlot._meta.db_table),
+        values=", ".join(["(%s::smallint, %s::jsonb)"] * len(answers)),
+        # The kept form shape already names the learner; the statement checks it again on the row itself.
+        owner="AND user_id = %s" if owner else "",
+    )
+    params = [attempt_id, *([owner["user"].pk] if owner else []), Attempt.State.IN_PROGRESS, now, now]
+    for position, response in answers.items():
+        params += [position, json.dumps(response)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        opened, changed = cursor.fetchone()
+    return bool(opened), changed
+
+
+def _store_under_lock(attempt_id, owner, responses, now):
+    """Elsewhere (SQLite, which serialises writers): the same in a transaction, the attempt locked first."""
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        if not locked.is_open or locked.is_overdue(now):
-            refused = True
-        else:
-            refused = False
-            slots = {slot.position: slot for slot in locked.slots.filter(position__in=list(responses))}
-            changed = []
-            for position, response in responses.items():
-                slot = slots.get(position)
-                if slot is not None and slot.response != response:
-                    slot.response, slot.saved_at = response, now
-                    changed.append(slot)
+        locked = Attempt.objects.select_for_update(no_key=True).filter(pk=attempt_id, **owner).first()
+        if locked is None or not locked.is_open or locked.is_overdue(now):
+            return False, 0
+        rows = locked.slots.values_list("pk", "position", "response", "question__question_type")
+        current = {position: (pk, response) for pk, position, response, _kind in rows}
+        slots = {position: FormSlot(position, kind) for _pk, position, _response, kind in rows}
+        changed = [
+            AttemptSlot(pk=current[position][0], response=response, saved_at=now)
+            for position, response in _answers(slots, responses).items()
+            if current[position][1] != response
+        ]
+        if changed:
             AttemptSlot.objects.bulk_update(changed, ["response", "saved_at"])
-    if refused:
-        close_if_overdue(locked, now)
-        return False
-    return True
+    return True, len(changed)
 
 
 def _slots_with_questions(attempt):

@@ -18,6 +18,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.access import has_staff_access
+from audit.models import Action
+from audit.recording import record
 from courses.models import CoursePage, ModulePage
 from notifications.delivery import notify
 
@@ -60,12 +62,21 @@ def grade_essay(slot, mark, comment, grader):
         raise ValidationError(_("The mark must be between 0 and %(max)s.") % {"max": slot.max_mark})
     with transaction.atomic():
         attempt = Attempt.objects.select_for_update().get(pk=slot.attempt_id)
+        mark_before, percent_before = slot.mark, attempt.percent
         slot.mark, slot.fraction = mark, (mark / slot.max_mark).quantize(Decimal("0.00001"))
         slot.grader, slot.grader_comment = grader, comment
         slot.save(update_fields=["mark", "fraction", "grader", "grader_comment"])
         slots = list(attempt.slots.select_related("question"))
         total_attempt(attempt, slots)
         attempt.save(update_fields=["marks", "state", "percent"])
+        record(
+            Action.GRADE_CHANGED,
+            actor=grader,
+            target=attempt,
+            target_label=f"{attempt.user.email}: {attempt.quiz.title_en or attempt.quiz.title_zh}",
+            changes={"slot": slot.pk, "mark": [mark_before, mark], "percent": [percent_before, attempt.percent]},
+            reason=comment,
+        )
         if attempt.state == Attempt.State.GRADED:
             pass_result_on(attempt.quiz, attempt.module, attempt.user)
         quiz = attempt.quiz
@@ -78,9 +89,10 @@ def grade_essay(slot, mark, comment, grader):
     return attempt
 
 
-def regrade_question(question):
+def regrade_question(question, by=None):
     """Rescore every finished attempt that asked ``question`` and recompute the grades; returns
-    ``(attempts regraded, learners who lost a pass)``. Essay marks given by a trainer are kept."""
+    ``(attempts regraded, learners who lost a pass)``. Essay marks given by a trainer are kept. Each attempt whose
+    percentage changed goes into the audit trail under ``by``, who corrected the question."""
     attempts = (
         Attempt.objects.filter(slots__question=question)
         .exclude(state=Attempt.State.IN_PROGRESS)
@@ -92,12 +104,21 @@ def regrade_question(question):
         before = quiz_grade(attempt.quiz, attempt.module, attempt.user)
         with transaction.atomic():
             locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+            percent_before = locked.percent
             slots = list(locked.slots.select_related("question").prefetch_related("question__options"))
             for slot in slots:
                 score_slot(slot)
             AttemptSlot.objects.bulk_update(slots, ["fraction", "mark"])
             total_attempt(locked, slots)
             locked.save(update_fields=["marks", "state", "percent"])
+            if locked.percent != percent_before:
+                record(
+                    Action.REGRADED,
+                    actor=by,
+                    target=locked,
+                    target_label=f"{attempt.user.email}: {attempt.quiz.title_en or attempt.quiz.title_zh}",
+                    changes={"question": question.pk, "percent": [percent_before, locked.percent]},
+                )
             after = pass_result_on(attempt.quiz, attempt.module, attempt.user) if locked.state == "graded" else None
         regraded += 1
         if has_passed(attempt.quiz, before) and not has_passed(attempt.quiz, after):

@@ -21,6 +21,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable, RevisionMixin
 from wagtail.search import index
 
+from competencies.panels import indicator_panel, indicators_field
+
 
 def in_reader_language(obj, field):
     """``obj.<field>_zh`` for a Chinese reader and ``obj.<field>_en`` otherwise, falling back to the other one."""
@@ -160,6 +162,7 @@ class Question(RevisionMixin, index.Indexed, ClusterableModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     is_archived = models.BooleanField(_("archived"), default=False, help_text=_("Archived questions are not drawn."))
+    competency_indicators = indicators_field("questions")
 
     panels = [
         MultiFieldPanel(
@@ -173,6 +176,7 @@ class Question(RevisionMixin, index.Indexed, ClusterableModel):
         InlinePanel("options", label=_("Options and answers")),
         FieldRowPanel([FieldPanel("general_feedback_zh"), FieldPanel("general_feedback_en")]),
         FieldRowPanel([FieldPanel("rubric_zh"), FieldPanel("rubric_en")]),
+        indicator_panel(),
         FieldPanel("is_archived"),
     ]
     search_fields = [

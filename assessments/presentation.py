@@ -4,14 +4,24 @@ During an attempt nothing here looks at fractions, accepted answers or tolerance
 text and the attempt's layout only. The review adds marks, feedback and right answers when the quiz allows it.
 """
 
+import hashlib
+import json
+
+from django.core.cache import cache
+from django.db.models import Prefetch, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import cloze
-from .models import QuestionType
+from .models import QuestionOption, QuestionType
 from .scoring import normalise_answer
 
 MAX_TYPED = 500
 MAX_ESSAY = 20_000
+# A rendered question lives this long at most; its key changes with anything it shows.
+FRAGMENT_SECONDS = 3600
 
 
 def _options_by_id(slot):
@@ -72,6 +82,37 @@ def question_view(slot):
     elif kind == QuestionType.CLOZE:
         view["cloze"] = _cloze_parts(question, layout, response, prefix)
     return view
+
+
+def _fragment_key(slot):
+    """Everything a question of an attempt shows: the slot (one attempt's, so one learner's), the question as last
+    saved (an author's edit saves it, options included), what the learner answered, the layout, the language."""
+    shown = json.dumps([slot.position, str(slot.max_mark), slot.layout, slot.response], sort_keys=True)
+    digest = hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
+    edited = slot.question.updated_at.isoformat() if slot.question.updated_at else ""
+    return f"quiz-question:{slot.pk}:{slot.question_id}:{edited}:{get_language()}:{digest}"
+
+
+def question_fragments(slots):
+    """Each question of an attempt as the attempt page shows it (``assessments/includes/attempt_question.html``),
+    rendered only when not kept already: a learner saving one answer has only that question rendered again, and the
+    options are read only for the questions rendered. ``slots``: the attempt's slots, questions joined."""
+    keys = [_fragment_key(slot) for slot in slots]
+    found = cache.get_many(keys)
+    missing = [slot for slot, key in zip(slots, keys, strict=True) if key not in found]
+    if missing:
+        options = QuestionOption.objects.order_by("sort_order")
+        prefetch_related_objects(missing, Prefetch("question__options", queryset=options))
+        fresh = {
+            _fragment_key(slot): render_to_string(
+                "assessments/includes/attempt_question.html", {"q": question_view(slot)}
+            )
+            for slot in missing
+        }
+        cache.set_many(fresh, FRAGMENT_SECONDS)
+        found.update(fresh)
+    # Rendered here by the template engine (escaped), or read back from what it rendered.
+    return [mark_safe(found[key]) for key in keys]
 
 
 def _cloze_parts(question, layout, response, prefix):
@@ -140,7 +181,7 @@ def responses_from_post(slots, data):
         prefix = f"s{slot.position}"
         if f"{prefix}-shown" not in data:
             continue
-        kind = slot.question.question_type
+        kind = slot.question_type
         if kind == QuestionType.SINGLE_CHOICE:
             response = {"choice": data.get(f"{prefix}-choice", "")[:6]}
         elif kind == QuestionType.MULTIPLE_RESPONSE:

@@ -13,12 +13,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from courses.learner_pages import serve_learner_page
 from courses.models import ModulePage
 from courses.models.pages import canonical
 
-from .attempts import AttemptRefused, close_if_overdue, finish_attempt, quiz_grade, save_responses, start_attempt
+from .attempts import (
+    AttemptRefused,
+    close_if_overdue,
+    finish_attempt,
+    quiz_grade,
+    save_own_responses,
+    save_responses,
+    start_attempt,
+)
 from .models import Attempt, Quiz
-from .presentation import is_answered, question_view, responses_from_post, review_view
+from .page_cache import attempt_page_key
+from .presentation import is_answered, question_fragments, responses_from_post, review_view
 
 
 def _quiz_in_module(module, quiz_id):
@@ -60,8 +70,7 @@ def attempt_page(request, attempt_id):
     if close_if_overdue(attempt):
         return redirect("assessments:review", attempt_id=attempt.pk)
     if request.method == "POST":
-        slots = list(attempt.slots.select_related("question"))
-        saved = save_responses(attempt, responses_from_post(slots, request.POST))
+        saved = save_responses(attempt, lambda slots: responses_from_post(slots, request.POST))
         if not saved:
             messages.error(request, _("The time was up: answers sent after the deadline do not count."))
             return redirect("assessments:review", attempt_id=attempt.pk)
@@ -70,31 +79,39 @@ def attempt_page(request, attempt_id):
             return redirect("assessments:review", attempt_id=attempt.pk)
         messages.success(request, _("Your answers are saved."))
         return redirect("assessments:attempt", attempt_id=attempt.pk)
-    slots = _slots(attempt)
-    questions = [question_view(slot) for slot in slots]
-    return render(
-        request,
-        "assessments/attempt.html",
-        {
-            "attempt": attempt,
-            "quiz": attempt.quiz,
-            "questions": questions,
-            "answered": sum(1 for slot in slots if is_answered(slot)),
-            "seconds_left": int((attempt.deadline - timezone.now()).total_seconds()) if attempt.deadline else None,
-        },
-    )
+
+    def render_page():
+        slots = list(attempt.slots.select_related("question"))
+        questions = question_fragments(slots)
+        return render(
+            request,
+            "assessments/attempt.html",
+            {
+                "attempt": attempt,
+                "quiz": attempt.quiz,
+                "questions": questions,
+                "answered": sum(1 for slot in slots if is_answered(slot)),
+                "seconds_left": int((attempt.deadline - timezone.now()).total_seconds()) if attempt.deadline else None,
+            },
+        )
+
+    return serve_learner_page(request, attempt_page_key(request, attempt), render_page)
 
 
 @login_required
 @require_POST
 def save(request, attempt_id):
-    """Save the attempt form as the learner goes; the reply says only whether it was stored, and when."""
-    attempt = _own_attempt(request, attempt_id)
-    slots = list(attempt.slots.select_related("question"))
-    saved = save_responses(attempt, responses_from_post(slots, request.POST))
+    """Save the attempt form as the learner goes; the reply says only whether it was stored, and when.
+
+    Saved on every change while the learner answers: the learner's attempt is found and locked in one query, and
+    the form read against its slots as read under the lock (``save_own_responses``).
+    """
+    saved = save_own_responses(attempt_id, request.user, lambda slots: responses_from_post(slots, request.POST))
+    if saved is None:
+        raise Http404
     reply = {"saved": saved, "at": timezone.now().isoformat(timespec="seconds")}
     if not saved:
-        reply["review_url"] = reverse("assessments:review", kwargs={"attempt_id": attempt.pk})
+        reply["review_url"] = reverse("assessments:review", kwargs={"attempt_id": attempt_id})
     return JsonResponse(reply, status=200 if saved else 409)
 
 

@@ -115,7 +115,7 @@ def export_category_button(snippet, user, next_url=None):
 def regrade_after_correction(request, instance):
     """A corrected question is scored again in every finished attempt that asked it."""
     if isinstance(instance, Question):
-        regraded, lost = regrade_question(instance)
+        regraded, lost = regrade_question(instance, by=request.user)
         if regraded:
             messages.info(
                 request,

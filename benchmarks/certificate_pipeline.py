@@ -3,7 +3,9 @@
 Usage (from the repository root):
 
     .venv/bin/python benchmarks/certificate_pipeline.py                 # 300 certificates, prints the figures
+    .venv/bin/python benchmarks/certificate_pipeline.py --long-term     # and the same run again signing B-LT
     .venv/bin/python benchmarks/certificate_pipeline.py --profile       # the whole pipeline under pyinstrument
+    .venv/bin/python benchmarks/certificate_pipeline.py --pkcs11        # also through PKCS#11 (SoftHSM2), with ratios
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lms_bench_pipeline .venv/bin/python benchmarks/...  # PostgreSQL
 
 Every certificate is different (name, serial, verification URL), has a logo and two signatories with seal
@@ -25,10 +27,12 @@ store, write the row) with the same method::
 """
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -174,6 +178,8 @@ def pending_certificates(count: int, images_folder: Path) -> tuple[list[int], ob
                 title_en=title_en,
                 image=ImageFile(file, name=path.name),
             )
+    # Read again: the cluster's in-memory signatories still hold the image files closed above.
+    programme = type(programme).objects.get(pk=programme.pk)
     surnames, given = "王李張劉陳楊黃趙吳周", "小明美玲志豪淑芬家豪怡君冠宇雅婷"
     users = User.objects.bulk_create(
         User(username=f"pipeline-{stamp}-{number}", email=f"pipeline-{stamp}-{number}@benchmark.invalid")
@@ -192,10 +198,84 @@ def pending_certificates(count: int, images_folder: Path) -> tuple[list[int], ob
     return ids, organisation_settings
 
 
+def pkcs11_figures(folder: Path, rendered: list[bytes], whole_pipeline: Callable, certificates: list[int]):
+    """Sign, and run the whole pipeline, through PKCS#11 with the keys of a SoftHSM2 token made for the run.
+
+    The token is the tests' (``tests/certification/softhsm.py``): keys generated inside it, non-extractable, their
+    certificates from the run's development CA. Returns the figures of sign (P-256), sign (RSA-2048), pipeline.
+    """
+    from django.test import override_settings
+
+    from certification.documents.pki import pki_root
+    from certification.documents.signing import sign_certificate_pdf
+    from tests.certification.softhsm import EC_KEY, RSA_KEY, initialise_token
+
+    (folder / "softhsm").mkdir()
+    token = initialise_token(folder / "softhsm", pki_root())
+    os.environ["CERTIFICATE_PKCS11_PIN"] = token.user_pin
+    on_token = {"CERTIFICATE_PKCS11_MODULE": token.module, "CERTIFICATE_PKCS11_TOKEN_LABEL": token.label}
+    with override_settings(**on_token, CERTIFICATE_PKCS11_KEY_LABEL=EC_KEY):
+        ec_sign = measure(sign_certificate_pdf, rendered)
+        pipeline = measure(whole_pipeline, certificates)
+    rsa_certificate = str(token.rsa_certificate_file)
+    with override_settings(
+        **on_token, CERTIFICATE_PKCS11_KEY_LABEL=RSA_KEY, CERTIFICATE_PKCS11_CERTIFICATE=rsa_certificate
+    ):
+        rsa_sign = measure(sign_certificate_pdf, rendered)
+    return ec_sign, rsa_sign, pipeline
+
+
+def _serve_test_pki(folder: Path, passphrase: str | None, answers) -> None:
+    from tests.certification.ltv.pki import start_test_pki
+
+    pki = start_test_pki(folder, passphrase)
+    answers.put((pki.tsa_url, str(pki.signer_p12), str(pki.root_pem)))
+    threading.Event().wait()
+
+
+def long_term_rows(count: int, folder: Path, rendered: list[bytes], whole_pipeline) -> list[str]:
+    """Sign with a TSA and then with a signer that publishes OCSP and CRL, against the tests' certomancer PKI, run
+    in a process of its own so that the CPU column holds only our side's work (as with a real TSA and CA)."""
+    from django.conf import settings
+
+    from certification.documents.long_term import add_archival_timestamp
+    from certification.documents.pki import signing_passphrase
+    from certification.documents.signing import sign_certificate_pdf
+
+    pki_folder = folder / "certomancer"
+    pki_folder.mkdir()
+    passphrase = signing_passphrase()
+    context = multiprocessing.get_context("fork")
+    answers = context.Queue()
+    server = context.Process(
+        target=_serve_test_pki, args=(pki_folder, passphrase.decode() if passphrase else None, answers), daemon=True
+    )
+    server.start()
+    tsa_url, signer_p12, root_pem = answers.get(timeout=300)
+    settings.CERTIFICATE_TSA_URL = tsa_url
+    rows = [measure(sign_certificate_pdf, rendered).row("sign, B-T (development signer + TSA)")]
+    settings.CERTIFICATE_SIGNING_P12 = signer_p12
+    settings.CERTIFICATE_TRUST_ROOT = root_pem
+    assert sign_certificate_pdf(rendered[0]).pades_level == "B-LT"
+    rows.append(measure(sign_certificate_pdf, rendered).row("sign, B-LT (+ OCSP, CRL, DSS)"))
+    signed = [sign_certificate_pdf(pdf).data for pdf in rendered[: count // 3 + 10]]
+    rows.append(measure(add_archival_timestamp, signed).row("archival timestamp, B-LTA (scheduled command)"))
+    certificates, _settings = pending_certificates(count + 10, folder)
+    rows.append(measure(whole_pipeline, certificates).row("**render + sign B-LT + store + row**"))
+    server.terminate()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=300, help="certificates to time (after 10 for warm-up)")
     parser.add_argument("--profile", action="store_true", help="profile the whole pipeline with pyinstrument instead")
+    parser.add_argument(
+        "--pkcs11",
+        action="store_true",
+        help="also sign through PKCS#11 with keys generated inside a SoftHSM2 token made for the run",
+    )
+    parser.add_argument("--long-term", action="store_true", help="also time B-T, B-LT and the archival timestamp")
     arguments = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -217,7 +297,8 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         ensure_development_pki()
-        certificates, organisation_settings = pending_certificates(arguments.count + 10, Path(folder))
+        batches = 2 if arguments.pkcs11 else 1
+        certificates, organisation_settings = pending_certificates(batches * (arguments.count + 10), Path(folder))
 
         def whole_pipeline(certificate_id):
             return complete_certificate(certificate_id, organisation_settings=organisation_settings)
@@ -239,17 +320,41 @@ def main() -> None:
 
         from django.db import connection
 
+        load_before = os.getloadavg()[0]
+        file_sign = measure(sign_certificate_pdf, rendered)
+        file_pipeline = measure(whole_pipeline, certificates[: arguments.count + 10])
         lines = [
             "| step | certificates | median ms | p90 ms | CPU median ms |",
             "| --- | ---: | ---: | ---: | ---: |",
             measure(render_certificate_pdf, snapshots).row("render"),
-            measure(sign_certificate_pdf, rendered).row("sign (PAdES-B-B)"),
+            file_sign.row("sign (PAdES-B-B), file key ECDSA P-256"),
             measure(render_and_sign, snapshots).row("render + sign"),
-            measure(whole_pipeline, certificates).row(f"**render + sign + store + row** ({connection.vendor})"),
-            "",
-            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the end of the run",
+            file_pipeline.row(f"**render + sign + store + row**, file key ({connection.vendor})"),
         ]
-        sys.stdout.write("\n".join(lines) + "\n")
+        if arguments.pkcs11:
+            token_sign, token_rsa_sign, token_pipeline = pkcs11_figures(
+                Path(folder), rendered, whole_pipeline, certificates[arguments.count + 10 :]
+            )
+            lines += [
+                token_sign.row("sign (PAdES-B-B), PKCS#11 SoftHSM2 ECDSA P-256"),
+                token_rsa_sign.row("sign (PAdES-B-B), PKCS#11 SoftHSM2 RSA-2048"),
+                token_pipeline.row(f"**render + sign + store + row**, PKCS#11 ECDSA P-256 ({connection.vendor})"),
+                "",
+                "PKCS#11 / file key, same run: sign "
+                f"{token_sign.wall_median_ms / file_sign.wall_median_ms:.2f}× wall, "
+                f"{token_sign.cpu_median_ms / file_sign.cpu_median_ms:.2f}× CPU; whole pipeline "
+                f"{token_pipeline.wall_median_ms / file_pipeline.wall_median_ms:.2f}× wall, "
+                f"{token_pipeline.cpu_median_ms / file_pipeline.cpu_median_ms:.2f}× CPU",
+            ]
+        # Last: it leaves the settings on the test PKI's signer and TSA.
+        if arguments.long_term:
+            lines += long_term_rows(arguments.count, Path(folder), rendered, whole_pipeline)
+        lines += [
+            "",
+            f"{os.cpu_count()} CPUs, load average {load_before:.2f} at the start and "
+            f"{os.getloadavg()[0]:.2f} at the end of the run",
+        ]
+        sys.stdout.write("\n".join(map(str, lines)) + "\n")
 
 
 if __name__ == "__main__":

@@ -50,9 +50,9 @@ def bench(path, runs):
     from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from courses.h5p.extraction import content_hash, extract_package, remove_prefix, storage_prefix_for
     from courses.h5p.package import inspect_package
     from courses.models import H5PPackage
+    from courses.packages.storage import content_hash, extract_package, remove_prefix, storage_prefix_for
 
     data = path.read_bytes()
     totals, cpu, steps = [], [], {"hash": [], "validate": [], "extract": []}
@@ -73,9 +73,9 @@ def bench(path, runs):
         manifest = inspect_package(stream)
         steps["validate"].append(time.perf_counter() - start)
         start = time.perf_counter()
-        extract_package(stream, manifest, default_storage, storage_prefix_for(sha256))
+        extract_package(stream, manifest.entries, default_storage, storage_prefix_for("h5p", sha256))
         steps["extract"].append(time.perf_counter() - start)
-        remove_prefix(default_storage, storage_prefix_for(sha256))
+        remove_prefix(default_storage, storage_prefix_for("h5p", sha256))
     steps = {name: statistics.median(times) for name, times in steps.items()}
     steps["cpu"] = statistics.median(cpu)
     return package, totals, steps

@@ -3,7 +3,7 @@ conn_max_age) and wrk on the same machine, 30 s at 32 connections per page; prin
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lms_scale REDIS_URL=redis://127.0.0.1:6379/3 \
         .venv/bin/python benchmarks/http_load.py [--duration 30] [--connections 32] [--workers 2] [--threads 4] \
-        [--only verification|course|dashboard|xapi|experts]
+        [--only verification|course|dashboard|xapi|experts|search]
 
 gunicorn runs one process per core with threads (``gthread``): a request waiting on PostgreSQL or Redis leaves its
 core to another thread of the same process, and the connections are kept alive, which sync workers cannot do (each
@@ -21,6 +21,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,10 +43,91 @@ from accounts.scale import scale_teachers  # noqa: E402
 from certification.models import Certificate  # noqa: E402
 from courses.h5p.player import ACTIVITY_PATH  # noqa: E402
 from courses.models import CoursePage, Enrolment, H5PPackage  # noqa: E402
+from resources.models import Resource  # noqa: E402
+from search.indexing import rebuild as rebuild_search_index  # noqa: E402
+from search.models import Kind, SearchDocument  # noqa: E402
 
-ADDRESS = "127.0.0.1:8765"
+ADDRESS = os.environ.get("HTTP_LOAD_ADDRESS", "127.0.0.1:8765")  # host:port for gunicorn
 LEARNERS = 256  # the intake allows 120 statements a minute per learner
-PAGES = ["verification", "course", "dashboard", "xapi", "experts"]
+PAGES = ["verification", "course", "dashboard", "xapi", "experts", "search"]
+# Site search as teachers type it (issue 19): words and phrases of the exchange's topics in Chinese and English,
+# short and long, two-word queries, typing slips and words nothing holds (a correction is looked for), Taiwan
+# written either way, filtered by type or by a resource facet, and second pages. Every request of a round is a
+# different query: ``search_paths`` makes several hundred distinct ones.
+SEARCH_WORDS_ZH = [
+    "姊妹校",
+    "視訊交流",
+    "姊妹校視訊交流",
+    "聯合國",
+    "永續發展",
+    "聯合國永續發展目標",
+    "跨文化",
+    "溝通",
+    "跨文化溝通",
+    "全球公民",
+    "公民行動",
+    "國際新聞",
+    "新聞閱讀",
+    "多元文化",
+    "節慶",
+    "文化節慶",
+    "教案",
+    "學習單",
+    "評量規準",
+    "國際教育",
+    "台灣",
+    "臺灣",
+    "國際交流",
+    "專業成長",
+    "雙語",
+    "課程設計",
+]
+SEARCH_WORDS_EN = [
+    "sister school",
+    "video exchange",
+    "sdgs",
+    "intercultural communication",
+    "communication",
+    "global citizenship",
+    "citizenship",
+    "international news",
+    "news",
+    "festivals",
+    "cultures",
+    "lesson plan",
+    "worksheets",
+    "international education",
+    "exchange",
+    "professional growth",
+    "planning",
+    "foundations",
+]
+SEARCH_SLIPS = ["sistr school", "intercultral", "citizenshp", "festivls", "姊妺校", "跨文話溝通", "國際教肓", "zzqx"]
+SEARCH_FILTERS = [
+    {},
+    {"school_level": "elementary"},
+    {"school_level": "junior_high"},
+    {"kind": "resource"},
+    {"kind": "course"},
+    {"theme": "global_citizenship"},
+    {"page": "2"},
+]
+
+
+def search_paths(limit=None):
+    """Distinct search addresses in a fixed, mixed order (``limit`` of them, or all)."""
+    queries = SEARCH_WORDS_ZH + SEARCH_WORDS_EN + SEARCH_SLIPS
+    queries += [f"{first} {second}" for first, second in zip(SEARCH_WORDS_ZH, SEARCH_WORDS_ZH[3:], strict=False)]
+    queries += [f"{first} {second}" for first, second in zip(SEARCH_WORDS_EN, SEARCH_WORDS_EN[5:], strict=False)]
+    paths = []
+    with override("zh-hant"):
+        base = reverse("search:results")
+    for number, query in enumerate(queries):
+        for step, extra in enumerate(SEARCH_FILTERS):
+            if (number + step) % 2 == 0 or not extra:  # every query plain, about half the filters each
+                paths.append(f"{base}?{urlencode({'q': query, **extra})}")
+    return paths[:limit]
+
 
 POST_SCRIPT = """
 local learners = %(learners)s
@@ -61,6 +143,15 @@ function request()
   local body = string.format(learner.body, id)
   return wrk.format("POST", "%(path)s", {["Cookie"] = learner.cookie, ["X-CSRFToken"] = learner.token,
     ["Content-Type"] = "application/json", ["Host"] = "127.0.0.1"}, body)
+end
+"""
+SEARCH_SCRIPT = """
+local cookies = %(cookies)s
+local paths = %(paths)s
+local counter = 0
+function request()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1], {["Cookie"] = cookies[(counter %% #cookies) + 1]})
 end
 """
 COOKIE_SCRIPT = """
@@ -102,6 +193,14 @@ def targets(folder: Path) -> dict[str, tuple[str, Path | None]]:
     dashboard_script = folder / "dashboard.lua"
     dashboard_script.write_text(COOKIE_SCRIPT % {"cookies": cookies_lua})
 
+    search_script = folder / "search.lua"
+    searches = search_paths()
+    search_script.write_text(
+        SEARCH_SCRIPT % {"cookies": cookies_lua, "paths": "{" + ",".join(map(lua_string, searches)) + "}"}
+    )
+    if SearchDocument.objects.filter(kind=Kind.RESOURCE).count() < Resource.objects.public().count():
+        rebuild_search_index()
+
     learners = []
     enrolments = {e.user_id: e for e in Enrolment.objects.filter(user__in=teachers).select_related("course")}
     for teacher, (cookie, token) in zip(teachers, sessions, strict=True):
@@ -130,6 +229,11 @@ def targets(folder: Path) -> dict[str, tuple[str, Path | None]]:
         "dashboard": ("teacher dashboard", dashboard, dashboard_script),
         "xapi": ("xAPI statement intake", xapi, xapi_script),
         "experts": ("expert directory search", experts, None),
+        "search": (
+            f"site search, signed-in teacher, {len(searches)} distinct queries in turn",
+            searches[0],
+            search_script,
+        ),
     }
 
 
@@ -148,6 +252,24 @@ def wrk(path, script, duration, connections) -> dict:
         "non_2xx": int(errors.group(1)) if errors else 0,
         "raw": output,
     }
+
+
+def serve(workers, threads):
+    """gunicorn with the production settings on ``ADDRESS``: one process per core, threads within."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "lms.wsgi",
+            "--worker-class=gthread",
+            f"--workers={workers}",
+            f"--threads={threads}",
+            f"--bind={ADDRESS}",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
 
 
 def wait_for(url, seconds=60):
@@ -173,20 +295,7 @@ def main():
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", interactive=False, verbosity=0)
     pages = targets(folder)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "lms.wsgi",
-            "--worker-class=gthread",
-            f"--workers={arguments.workers}",
-            f"--threads={arguments.threads}",
-            f"--bind={ADDRESS}",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
-    )
+    server = serve(arguments.workers, arguments.threads)
     try:
         wait_for(f"http://{ADDRESS}/healthz")
         sys.stdout.write("| page | req/s | p50 | p99 | requests | non-2xx |\n")

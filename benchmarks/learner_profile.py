@@ -1,7 +1,7 @@
 """Where a signed-in learner's request spends its time: py-spy on a running gunicorn worker under wrk load.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lms_peer_bench REDIS_URL=redis://127.0.0.1:6379/4 \\
-        .venv/bin/python benchmarks/learner_profile.py module|course|xapi|dashboard|community|directory \\
+        .venv/bin/python benchmarks/learner_profile.py module|course|xapi|dashboard|community|directory|attempt|save \\
         [--seconds 20] [--top 25]
 
 The same database, settings and demo teacher as ``benchmarks/peer_comparison.py`` (run that once first, or this
@@ -24,14 +24,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import peer_comparison as bench  # noqa: E402
 from peer_comparison import say  # noqa: E402
 
-OUR_PACKAGES = {"accounts", "certification", "community", "courses", "home", "lms", "reports"}
-ENDPOINTS = ("module", "course", "xapi", "dashboard", "community", "directory")
+OUR_PACKAGES = {"accounts", "assessments", "certification", "community", "core", "courses", "home", "lms", "reports"}
+ENDPOINTS = ("module", "course", "xapi", "dashboard", "community", "directory", "attempt", "save")
 
 
-def target(name, teacher, course, module, body):
+def target(name, teacher, course, module, attempt):
     from django.urls import reverse
 
-    extra = bench.extra_paths(teacher)
+    extra = bench.extra_paths(teacher, attempt)
     paths = {
         "module": module.url,
         "course": course.url,
@@ -39,8 +39,10 @@ def target(name, teacher, course, module, body):
         "dashboard": extra["learner dashboard"],
         "community": extra["community page"],
         "directory": extra["expert directory"],
+        "attempt": extra["quiz attempt page"],
+        "save": bench.answer_save_path(attempt),
     }
-    return paths[name], ("POST" if name == "xapi" else "GET")
+    return paths[name], ("POST" if name in ("xapi", "save") else "GET")
 
 
 def frame_name(frame):
@@ -81,13 +83,22 @@ def main():
     parser.add_argument("endpoint", choices=ENDPOINTS)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--server",
+        default="sync:1",
+        help="sync:N or gthread:NxT (default sync:1); with several workers the first is sampled, and wrk opens "
+        "32 connections as the comparison does, so that waits between one learner's requests show",
+    )
     arguments = parser.parse_args()
     teacher, course, module, package = bench.prepare_database()
     folder = bench.ROOT / "var" / "peer-comparison" / f"profile-{arguments.endpoint}-{time.strftime('%H%M%S')}"
     folder.mkdir(parents=True)
+    attempt = bench.prepare_quiz(teacher, course)
     body = bench.xapi_body(folder, module, package)
-    path, method = target(arguments.endpoint, teacher, course, module, body)
-    server = bench.serve_ours("sync:1")
+    if arguments.endpoint == "save":
+        body = bench.answer_save_body(folder, attempt)
+    path, method = target(arguments.endpoint, teacher, course, module, attempt)
+    server = bench.serve_ours(arguments.server)
     try:
         base = f"http://{bench.OURS}"
         cookie, csrf = bench.login(
@@ -105,12 +116,12 @@ def main():
         }
         wrk = [
             "wrk",
-            "-t1",
-            "-c4",
+            "-t1" if arguments.server == "sync:1" else "-t2",
+            "-c4" if arguments.server == "sync:1" else "-c32",
             f"-d{arguments.seconds + 8}s",
             "--latency",
             "-s",
-            str(bench.PEER_BENCH / "bench.lua"),
+            str(bench.ANSWER_SAVE_LUA if arguments.endpoint == "save" else bench.PEER_BENCH / "bench.lua"),
             base + path,
         ]
         load = subprocess.Popen(wrk, env=env, stdout=subprocess.PIPE, text=True)
@@ -140,7 +151,7 @@ def main():
         output, _ = load.communicate()
         (folder / "wrk.txt").write_text(output)
         say(
-            f"{arguments.endpoint} {path}: {bench.parse_result(output)['rps']:.0f} req/s with one sync worker, "
+            f"{arguments.endpoint} {path}: {bench.parse_result(output)['rps']:.0f} req/s with {arguments.server}, "
             f"load {bench.load_average()}"
         )
         say(rank(collapsed, arguments.top))

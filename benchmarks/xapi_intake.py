@@ -145,20 +145,7 @@ def main():
         module, package, learners = prepare(count)
         scenarios.append((count, script(folder, module, package, learners)))
     connection.close()
-    server = http_load.subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "lms.wsgi",
-            "--worker-class=gthread",
-            f"--workers={arguments.workers}",
-            f"--threads={arguments.threads}",
-            f"--bind={http_load.ADDRESS}",
-        ],
-        cwd=http_load.ROOT,
-        env=os.environ.copy(),
-    )
+    server = http_load.serve(arguments.workers, arguments.threads)
     try:
         http_load.wait_for(f"http://{http_load.ADDRESS}/healthz")
         sys.stdout.write(

@@ -39,12 +39,15 @@ PROGRAMMES = [
         "slug": "advanced",
         "name_zh": "國際教育專業知能認證（進階）",
         "name_en": "International Education Professional Competency (Advanced)",
-        "description_zh": "持有有效初階證書，完成國際交流與學校國際化課程，平均成績八十分以上，經認證中心審核後核發。",
+        "description_zh": "持有有效初階證書，完成國際交流與學校國際化課程，平均成績八十分以上，"
+        "並分享至少一份經審查通過的教學資源，經認證中心審核後核發。",
         "description_en": "Hold a valid Beginner certificate, complete the international exchange and school "
-        "internationalisation courses with an average score of 80 or more; issued after review by the centre.",
+        "internationalisation courses with an average score of 80 or more, and share at least one teaching "
+        "resource accepted by review; issued after review by the centre.",
         "required_courses": ["international-exchange", "school-internationalisation"],
         "minimum_hours": Decimal("24"),
         "minimum_score": Decimal("80"),
+        "minimum_accepted_resources": 1,
         "prerequisite": "beginner",
         "validity_years": 3,
         "renewal_rule": CertificationProgramme.RenewalRule.ON_REQUEST,

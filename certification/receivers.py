@@ -1,7 +1,8 @@
 """Where certification's background work is queued: the rooms announce work with signals, and this module (with
 ``certification.tasks``) is the only place that turns them into tasks, so no room ever imports a task.
 
-Listening to ``courses``: when a teacher's progress changes, their eligibility is evaluated again in a task.
+Listening to ``courses`` and ``resources``: when a teacher's progress changes or a resource of theirs is
+accepted, their eligibility is evaluated again in a task.
 When a programme, its required courses or a course page changes, every process reads the programmes again.
 Listening to the rooms: a pending certificate is rendered and signed in a task, a bulk issue's items in tasks of
 :data:`~certification.admin.bulk.ITEMS_PER_TASK`."""
@@ -11,6 +12,7 @@ from django.dispatch import receiver
 
 from courses.models import CoursePage
 from courses.signals import progress_changed
+from resources.signals import resource_accepted
 
 from .admin.bulk import bulk_items_waiting
 from .models import CertificationProgramme, ModuleRequirement
@@ -22,6 +24,13 @@ from .tasks import issue_bulk_items, reevaluate_teacher, render_and_sign_certifi
 @receiver(progress_changed, dispatch_uid="certification.reevaluate_on_progress")
 def reevaluate_on_progress(sender, user, **kwargs):
     reevaluate_teacher.enqueue(user.pk)
+
+
+@receiver(resource_accepted, dispatch_uid="certification.reevaluate_on_resource")
+def reevaluate_on_resource(sender, user_ids, **kwargs):
+    """A programme may ask for accepted teaching resources: their authors may have become eligible."""
+    for user_id in user_ids:
+        reevaluate_teacher.enqueue(user_id)
 
 
 @receiver(certificate_pending, dispatch_uid="certification.render_pending")

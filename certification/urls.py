@@ -3,7 +3,7 @@
 from django.urls import path
 
 from .verification import views as verification
-from .views import programmes, teacher
+from .views import name_correction, programmes, teacher
 
 app_name = "certification"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("verify/pdf/", verification.verify_pdf, name="verify_pdf"),
     path("verify/<str:public_id>", verification.verify_certificate, name="verify_certificate"),
     path("certificates/", teacher.my_certificates, name="my_certificates"),
+    path("certificates/name-correction/", name_correction.name_correction, name="name_correction"),
     path("certificates/<str:public_id>/pdf", teacher.certificate_pdf, name="certificate_pdf"),
     path("certificates/<str:public_id>/credential", teacher.certificate_credential, name="certificate_credential"),
     path("certificates/<str:public_id>/renew", teacher.renew, name="renew"),

@@ -30,3 +30,10 @@ class CommunityConfig(AppConfig):
         for sender in (Membership, CommunitySession, TrainingSession, User, TeacherProfile):
             for signal in (post_save, post_delete):
                 signal.connect(members_changed, sender=sender, dispatch_uid=f"community.members-changed.{sender}")
+
+        # Each app hands over and erases its own part of a person's data (privacy.registry).
+        from privacy.registry import register
+
+        from .personal_data import PART
+
+        register(PART)

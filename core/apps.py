@@ -11,6 +11,11 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # These import models, which can be imported only once the app registry is ready.
-        from .menu import connect_menu_signals
+        from . import request_cache
+        from .menu import chrome_keys, connect_menu_signals
+        from .routing import read_with_site
+        from .templatetags.navigation import main_menu_key
 
         connect_menu_signals()
+        request_cache.prefetch(chrome_keys)
+        read_with_site(main_menu_key)

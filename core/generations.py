@@ -12,19 +12,22 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 
+from . import request_cache
+
 
 def current_token(key, timeout=None):
     """The token under ``key``, created when missing; None when the cache keeps nothing (so nothing is reused)."""
-    token = cache.get(key)
+    token = request_cache.get(key)
     if token is None:
         cache.add(key, uuid.uuid4().hex, timeout)
         token = cache.get(key)
     return token
 
 
-def current_tokens(keys, timeout=None) -> dict:
-    """``{key: token}`` for ``keys`` in one cache round trip, creating the missing ones."""
-    found = cache.get_many(keys)
+def current_tokens(keys, timeout=None, found=None) -> dict:
+    """``{key: token}`` for ``keys`` in one cache round trip, creating the missing ones; ``found``: what a read of
+    more keys than these already returned (then no read at all)."""
+    found = cache.get_many(keys) if found is None else {key: found[key] for key in keys if key in found}
     missing = {key: uuid.uuid4().hex for key in keys if key not in found}
     if missing:
         cache.set_many(missing, timeout)
@@ -37,6 +40,8 @@ def replace_token(key, timeout=None, using=None):
 
     def replace():
         cache.set(key, uuid.uuid4().hex, timeout)
+        request_cache.forget(key)
 
     replace()
-    transaction.on_commit(replace, using=using)
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(replace, using=using)  # outside a transaction, on_commit would replace it again now

@@ -13,6 +13,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from . import request_cache
 from .generations import current_token, replace_token
 
 MENU_CACHE_SECONDS = 60 * 15
@@ -36,16 +37,23 @@ def start_new_menu_generation(using=None, **kwargs):
 ADMIN_ACCESS_GENERATION_KEY = "admin-access:generation"
 
 
-def has_admin_access(user):
+def admin_access_keys(user):
+    """The cache keys ``has_admin_access`` reads, for a caller that reads them with others in one round trip."""
+    return [ADMIN_ACCESS_GENERATION_KEY, f"may-use-admin:{user.pk}"]
+
+
+def has_admin_access(user, found=None):
     """Whether ``user`` may open Wagtail's admin (and so sees its user bar), kept per user between requests.
 
     Asking costs two queries (the user's and their groups' permissions) on every page a signed-in reader opens;
     a change to any account's groups or permissions, any group's permissions, or an account itself (other than a
-    sign-in) starts a new generation of the answers.
+    sign-in) starts a new generation of the answers. ``found``: the values of ``admin_access_keys(user)`` as a
+    caller already read them.
     """
     # The answer is kept with the generation it was given under, so one round trip reads both.
-    key = f"may-use-admin:{user.pk}"
-    found = cache.get_many([ADMIN_ACCESS_GENERATION_KEY, key])
+    keys = admin_access_keys(user)
+    key = keys[1]
+    found = request_cache.get_many(keys) if found is None else found
     generation = found.get(ADMIN_ACCESS_GENERATION_KEY) or current_token(ADMIN_ACCESS_GENERATION_KEY)
     stored = found.get(key)
     if stored is not None and stored[0] == generation:
@@ -53,6 +61,16 @@ def has_admin_access(user):
     allowed = user.has_perm("wagtailadmin.access_admin")
     cache.set(key, (generation, allowed), MENU_CACHE_SECONDS)
     return allowed
+
+
+def chrome_keys(request):
+    """What every page's chrome reads from the cache (``core.request_cache``): the site's generation and, for a
+    signed-in reader, their admin access."""
+    user = getattr(request, "user", None)
+    keys = [GENERATION_KEY]
+    if user is not None and user.is_authenticated:
+        keys += admin_access_keys(user)
+    return keys
 
 
 def start_new_admin_access_generation(sender=None, update_fields=None, using=None, **kwargs):

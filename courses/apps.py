@@ -13,3 +13,10 @@ class CoursesConfig(AppConfig):
         learner_cache.connect()
         site_cache.connect()
         discussions.register()
+
+        # Each app hands over and erases its own part of a person's data (privacy.registry).
+        from privacy.registry import register
+
+        from .personal_data import PART
+
+        register(PART)

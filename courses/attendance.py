@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import has_staff_access
+from audit.models import Action
+from audit.recording import record
 from notifications.delivery import notify
 
 from .models import Attendance, CoursePage, Registration, TrainingSession, WorkshopPage
@@ -115,10 +117,20 @@ def cancel_registration(session: TrainingSession, user) -> Registration | None:
 
 
 def record_attendance(session: TrainingSession, user, method, by=None) -> tuple[Attendance, bool]:
-    """Record that ``user`` attended ``session``; recording twice keeps the first. Returns (attendance, created)."""
+    """Record that ``user`` attended ``session``; recording twice keeps the first. Returns (attendance, created).
+
+    Attendance recorded by someone else (``by``: an organiser's list or CSV) goes into the audit trail; a learner's
+    own check-in does not, since it is no privileged action."""
     try:
         with transaction.atomic():
             attendance = Attendance.objects.create(session=session, user=user, method=method, recorded_by=by)
+            if by is not None:
+                record(
+                    Action.ATTENDANCE_CHANGED,
+                    actor=by,
+                    target=attendance,
+                    changes={"attended": [False, True], "method": method, "session": session.pk},
+                )
     except IntegrityError:
         return Attendance.objects.get(session=session, user=user), False
     announce_progress(user)

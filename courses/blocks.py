@@ -21,9 +21,6 @@ class H5PBlock(blocks.StructBlock):
         template = "courses/blocks/h5p_block.html"
 
     def get_context(self, value, parent_context=None):
-        # The player reads the models, which import these blocks: read when a block is rendered.
-        from .h5p.player import player_context
-
         context = super().get_context(value, parent_context=parent_context)
         request = (parent_context or {}).get("request")
         page = (parent_context or {}).get("page")
@@ -35,8 +32,35 @@ class H5PBlock(blocks.StructBlock):
             and hasattr(page, "is_visible_to")
             and page.is_visible_to(request.user)
         ):
-            context["player"] = player_context(request, page, package)
+            context["player"] = self.player(request, page, package)
         return context
+
+    def player(self, request, page, package):
+        # The player reads the models, which import these blocks: read when a block is rendered.
+        from .h5p.player import player_context
+
+        return player_context(request, page, package)
+
+
+class ScormBlock(H5PBlock):
+    """A SCORM 1.2 or 2004 package played in place by scorm-again, its CMI data committed to our endpoint.
+
+    The template gets ``player`` (``courses.scorm.player.player_context``) as the H5P block does.
+    """
+
+    package = SnippetChooserBlock("courses.ScormPackage", label=_("SCORM package"))
+    title = blocks.CharBlock(label=_("Title"), required=False, help_text=_("Shown above the package."))
+
+    class Meta:
+        icon = "media"
+        label = _("SCORM package")
+        template = "courses/blocks/scorm_block.html"
+
+    def player(self, request, page, package):
+        # The player reads the models, which import these blocks: read when a block is rendered.
+        from .scorm.player import player_context
+
+        return player_context(request, page, package)
 
 
 class ModuleStreamBlock(blocks.StreamBlock):
@@ -45,6 +69,7 @@ class ModuleStreamBlock(blocks.StreamBlock):
     image = CaptionedImageBlock()
     video = VideoBlock()
     h5p = H5PBlock()
+    scorm = ScormBlock()
     resource = ResourceBlock()
 
 

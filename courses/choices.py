@@ -35,6 +35,13 @@ class CompletionRule(models.TextChoices):
     H5P_COMPLETED = "h5p_completed", _("H5P completed")
     H5P_PASSED = "h5p_passed", _("H5P score at or above the pass mark")
     QUIZ_PASSED = "quiz_passed", _("Quiz passed (scored by the server)")
+    SCORM_COMPLETED = "scorm_completed", _("SCORM completed (reported by the package)")
+    SCORM_PASSED = "scorm_passed", _("SCORM passed (reported by the package)")
+    SCORM_SCORE = "scorm_score", _("SCORM score at or above the pass mark (reported by the package)")
+
+    @property
+    def is_scorm(self):
+        return self in (CompletionRule.SCORM_COMPLETED, CompletionRule.SCORM_PASSED, CompletionRule.SCORM_SCORE)
 
     @property
     def assurance(self) -> Assurance:
@@ -44,4 +51,8 @@ class CompletionRule(models.TextChoices):
             CompletionRule.H5P_COMPLETED: Assurance.REPORTED,
             CompletionRule.H5P_PASSED: Assurance.CHECKED,
             CompletionRule.QUIZ_PASSED: Assurance.ASSESSED,
+            # A SCORM package's run-time is the browser's: whatever it reports, the server cannot check.
+            CompletionRule.SCORM_COMPLETED: Assurance.REPORTED,
+            CompletionRule.SCORM_PASSED: Assurance.REPORTED,
+            CompletionRule.SCORM_SCORE: Assurance.REPORTED,
         }[self]

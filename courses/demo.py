@@ -1,27 +1,33 @@
 """Demo courses, modules and workshops drawn from chapter 4 of the white paper, in zh-Hant and English.
 
 Five courses (one per competency area, beginner and advanced), modules that play the project's own H5P quizzes
-(``courses.h5p.demo``), workshops with sessions, and a demo teacher part-way through. Idempotent: pages are
-found by slug, enrolments and attendance by their unique keys, so running it twice adds nothing.
+(``courses.h5p.demo``) and our own SCORM package (``courses.scorm.demo``), workshops with sessions, and a demo
+teacher part-way through. Idempotent: pages are found by slug, enrolments and attendance by their unique keys, so
+running it twice adds nothing.
 """
 
 import datetime
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from competencies.demo import SLUG as COMPETENCY_FRAMEWORK
+from competencies.models import Indicator
 from home.demo import ensure_page, home_pages, paragraphs
 
 from .attendance import record_attendance, register
 from .enrolment import enrol
 from .h5p.demo import load_demo_packages
-from .models import Attendance, CourseIndexPage, CoursePage, ModulePage, WorkshopIndexPage, WorkshopPage
+from .models import Attendance, CourseIndexPage, CoursePage, ModulePage, ScormPackage, WorkshopIndexPage, WorkshopPage
 from .progress import record_view
+from .scorm.demo import build_demo_package
 
 TEACHER = "teacher@demo.ie-academy.tw"
 TRAINER = "trainer@demo.ie-academy.tw"
+SCORM_DEMO = "iea-white-paper-goals.scorm.zip"
 
 CATALOGUE = {
     "zh-hant": {
@@ -218,6 +224,13 @@ COURSES = [
                 "iea-quiz-professional-growth.h5p",
                 "h5p_completed",
             ),
+            (
+                "white-paper-goals",
+                ("白皮書 2.0 的四個目標（SCORM）", "這是一個 SCORM 1.2 教材：答對小測驗即完成本單元。"),
+                ("The white paper's four goals (SCORM)", "A SCORM 1.2 package: answer its check right to complete."),
+                SCORM_DEMO,
+                "scorm_passed",
+            ),
         ],
     ),
 ]
@@ -264,8 +277,14 @@ WORKSHOPS = [
 def _module_body(text, package, title):
     body = paragraphs(text)
     if package is not None:
-        body.append({"type": "h5p", "value": {"package": package.pk, "title": title}})
+        kind = "scorm" if isinstance(package, ScormPackage) else "h5p"
+        body.append({"type": kind, "value": {"package": package.pk, "title": title}})
     return body
+
+
+def _demo_scorm_package(trainer):
+    """Our own SCORM 1.2 package (``courses.scorm.demo``), uploaded once."""
+    return ScormPackage.from_upload(ContentFile(build_demo_package(), name=SCORM_DEMO), trainer)
 
 
 def _workshop_times(days):
@@ -274,12 +293,36 @@ def _workshop_times(days):
     return starts, starts + datetime.timedelta(hours=3, minutes=30)
 
 
+# The white paper's indicators each course develops (competencies.demo): the foundations course the elementary
+# ones of all four goals, the later courses those of the stages their teachers work with.
+COURSE_INDICATORS = {
+    "foundations": ["NI-E1", "IL-E1", "GC-E1", "GR-E1"],
+    "curriculum-integration": ["IL-J1", "GC-J2", "GR-J1"],
+    "international-exchange": ["NI-J2", "IL-J2", "IL-U2"],
+    "school-internationalisation": ["NI-U2", "GC-U2"],
+    "professional-growth": ["GC-U1", "GR-U2"],
+}
+
+
+def _align(pages, slug):
+    """Both language versions of a course carry the indicators; the default-language one is what certificates read."""
+    indicators = list(
+        Indicator.objects.filter(area__framework__slug=COMPETENCY_FRAMEWORK, code__in=COURSE_INDICATORS.get(slug, ()))
+        .citable()
+        .order_by("-area__framework__version")
+    )
+    for page in pages.values():
+        page.competency_indicators.set(indicators)
+        page.save()
+
+
 @transaction.atomic
 def load(stdout):
     homes = home_pages()
     trainer = User.objects.filter(email=TRAINER).first()
     teacher = User.objects.filter(email=TEACHER).first()
     packages = load_demo_packages(trainer)
+    packages[SCORM_DEMO] = _demo_scorm_package(trainer)
     catalogue = ensure_page(homes, CourseIndexPage, "courses", CATALOGUE)
 
     courses = {}
@@ -300,6 +343,7 @@ def load(stdout):
         if prerequisite:
             course.prerequisites.set([courses[prerequisite]["zh-hant"]])
         course.save()
+        _align(pages, slug)
         courses[slug] = pages
         for module_slug, module_zh, module_en, quiz, rule in modules:
             package = packages.get(quiz) if quiz else None

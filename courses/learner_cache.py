@@ -15,6 +15,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from accounts.models import TeacherProfile, User
+from competencies.models import framework_status_changed
 from core.generations import current_tokens, replace_token
 
 from .models import Attendance, ContentUserData, Enrolment, ModulePage, ModuleProgress
@@ -93,6 +94,8 @@ def connect():
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(_page_changed, dispatch_uid="learner-cache.pages")
     post_delete.connect(_page_changed, sender=ModulePage, dispatch_uid="learner-cache.module-deleted")
+    # The dashboard lists the indicators learners' work covers, marked by their framework version's status.
+    framework_status_changed.connect(_page_changed, dispatch_uid="learner-cache.competency-framework")
     # A cached xAPI access rests on the course's view restrictions too.
     for signal in (post_save, post_delete):
         signal.connect(_page_changed, sender=PageViewRestriction, dispatch_uid="learner-cache.view-restrictions")

@@ -26,7 +26,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from core.generations import current_tokens
-from core.menu import GENERATION_KEY, has_admin_access
+from core.menu import GENERATION_KEY, admin_access_keys, has_admin_access
 
 from .learner_cache import FRAGMENT_SECONDS, SITE_TOKEN, TOKEN_SECONDS, learner_token_key
 
@@ -41,12 +41,14 @@ def learner_page_key(request, name, tokens=()):
     user = request.user
     if request.method not in ("GET", "HEAD") or getattr(request, "is_preview", False):
         return None
-    if not user.is_authenticated or not user.is_active or has_admin_access(user):
-        return None
-    if len(get_messages(request)):
+    if not user.is_authenticated or not user.is_active or len(get_messages(request)):
         return None
     keys = [learner_token_key(user.pk), SITE_TOKEN, GENERATION_KEY, *tokens]
-    found = current_tokens(keys, TOKEN_SECONDS)
+    # The tokens and the reader's admin access in one round trip.
+    read = cache.get_many([*keys, *admin_access_keys(user)])
+    if has_admin_access(user, read):
+        return None
+    found = current_tokens(keys, TOKEN_SECONDS, found=read)
     # The chrome reads the site generation once per request: this read serves it too.
     request._site_cache_generation = found[GENERATION_KEY]
     stamp = ".".join(found[key] for key in keys)

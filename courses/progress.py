@@ -173,6 +173,54 @@ def proven_assurance(module: ModulePage, result: ModuleResult) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Evaluation:
+    """What a learner's attempts prove of a module against their stored progress, and whether it must be written."""
+
+    score: Decimal | None
+    level: int | None
+    newly_completed: bool
+    stronger: bool
+    changes: bool
+
+
+def _evaluate(user, module: ModulePage, progress: ModuleProgress) -> _Evaluation:
+    result = module_result(module, best_attempts(user, module))
+    score = result.score if module.completion_rule != CompletionRule.QUIZ_PASSED else progress.best_score
+    level = proven_assurance(module, result)
+    newly_completed = progress.status != ModuleProgress.Status.COMPLETED and level is not None
+    # A later attempt may prove more than the one that completed the module (a checked score after a report).
+    stronger = level is not None and (progress.assurance or 0) < level
+    changes = newly_completed or stronger or progress.best_score != score
+    return _Evaluation(score, level, newly_completed, stronger, changes)
+
+
+def settle_module(user, module_id, attempt: H5PAttempt, progress: ModuleProgress) -> None:
+    """Re-derive ``user``'s progress in a default-language module after ``attempt`` closed there, if it may change.
+
+    Called after the attempt's transaction committed, with the progress as read at any time before (under the
+    intake's lock). What the attempts prove only grows (they are only added, a finished one never changes, and the
+    progress is only written by ``evaluate_module``, from every attempt committed when it took the lock), so the
+    progress only grows too. An attempt that proves no more than a completed progress already shows (its checked
+    percentage at most the module's score, which is the lowest of the packages' best; its completion level at most
+    the progress's) can change no package's best nor the module's result, now or later: nothing is read or written
+    for it. Anything else is re-derived from all the attempts by ``evaluate_module``, which writes only a change.
+    """
+    if progress.is_completed and not _proves_more(attempt, progress):
+        return
+    evaluate_module(user, ModulePage.objects.get(pk=module_id))
+
+
+def _proves_more(attempt: H5PAttempt, progress: ModuleProgress) -> bool:
+    """Whether one counted attempt may raise a completed progress (the per-attempt terms of ``best_attempts``)."""
+    if attempt.completed and attempt.assurance > (progress.assurance or 0):
+        return True
+    if attempt.assurance < Assurance.CHECKED or not attempt.max_score:
+        return False
+    percent = Decimal(attempt.raw_score) * 100 / Decimal(attempt.max_score)
+    return progress.best_score is None or percent > progress.best_score
+
+
 @transaction.atomic
 def evaluate_module(user, module: ModulePage) -> ModuleProgress:
     """Re-derive ``user``'s progress in ``module`` from their attempts, and the course's from that.
@@ -180,50 +228,67 @@ def evaluate_module(user, module: ModulePage) -> ModuleProgress:
     Completion is never taken back: a later, worse attempt does not undo a module that was passed.
     """
     module = canonical(module)
-    course = module.course
-    progress, _created = ModuleProgress.objects.select_for_update().get_or_create(
-        user=user, module=module, defaults={"course": course}
-    )
-    result = module_result(module, best_attempts(user, module))
-    score = result.score if module.completion_rule != CompletionRule.QUIZ_PASSED else progress.best_score
-    level = proven_assurance(module, result)
-    newly_completed = progress.status != ModuleProgress.Status.COMPLETED and level is not None
-    # A later attempt may prove more than the one that completed the module (a checked score after a report).
-    stronger = level is not None and (progress.assurance or 0) < level
-    if not newly_completed and not stronger and progress.best_score == score:
+    progress = ModuleProgress.objects.select_for_update().filter(user=user, module=module).first()
+    if progress is None:
+        course = module.course
+        progress, _created = ModuleProgress.objects.select_for_update().get_or_create(
+            user=user, module=module, defaults={"course": course}
+        )
+    evaluation = _evaluate(user, module, progress)
+    if not evaluation.changes:
         # Nothing to write: saving would also retire every cached page and answer about the learner.
         return progress
-    progress.best_score = score
-    if newly_completed:
+    progress.best_score = evaluation.score
+    if evaluation.newly_completed:
         progress.status = ModuleProgress.Status.COMPLETED
         progress.completed_at = timezone.now()
-    if stronger:
-        progress.assurance = level
+    if evaluation.stronger:
+        progress.assurance = evaluation.level
     progress.save(update_fields=["best_score", "status", "completed_at", "assurance"])
-    if newly_completed:
-        _recount_enrolment(user, course)
+    if evaluation.newly_completed:
+        _recount_enrolment(user, progress.course)
         # One announcement covers the course too: certification re-evaluates the whole teacher.
         announce_progress(user)
     return progress
 
 
-@transaction.atomic
 def record_assessed_result(user, module: ModulePage, score: Decimal, passed: bool) -> ModuleProgress:
     """Record a server-scored result (a quiz) for ``user`` in ``module``: its score, and completion if it passed
     under the *quiz passed* rule. Completion is never taken back here: a regraded attempt that no longer passes is
     told to the learner by the app that scored it.
     """
+    completes = passed and module.completion_rule == CompletionRule.QUIZ_PASSED
+    return _record_result(user, module, score, completes, Assurance.ASSESSED)
+
+
+def record_reported_result(user, module: ModulePage, score: Decimal | None, completed: bool) -> ModuleProgress:
+    """Record what a SCORM package reported for ``user`` in ``module`` (``courses.scorm.tracking``): its score and,
+    when its rule is met, completion at the *reported* level. Never taken back, and the best score never lowered:
+    a SCO's data is a snapshot its next commit replaces (a quiz taken again in the same attempt)."""
+    completes = completed and CompletionRule(module.completion_rule).is_scorm
+    # A package commits every few seconds: a result that changes nothing writes and announces nothing.
+    return _record_result(user, module, score, completes, Assurance.REPORTED, skip_unchanged=True, keep_best=True)
+
+
+@transaction.atomic
+def _record_result(
+    user, module, score, completes, assurance, *, skip_unchanged=False, keep_best=False
+) -> ModuleProgress:
     module = canonical(module)
     course = module.course
     progress, _created = ModuleProgress.objects.select_for_update().get_or_create(
         user=user, module=module, defaults={"course": course}
     )
+    if keep_best and progress.best_score is not None and (score is None or score < progress.best_score):
+        score = progress.best_score
+    newly_completed = completes and not progress.is_completed
+    if skip_unchanged and progress.best_score == score and not newly_completed:
+        return progress
     progress.best_score = score
-    newly_completed = passed and module.completion_rule == CompletionRule.QUIZ_PASSED and not progress.is_completed
     if newly_completed:
         progress.status = ModuleProgress.Status.COMPLETED
         progress.completed_at = timezone.now()
-        progress.assurance = Assurance.ASSESSED
+        progress.assurance = assurance
     progress.save(update_fields=["best_score", "status", "completed_at", "assurance"])
     if newly_completed:
         _recount_enrolment(user, course)

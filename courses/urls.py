@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .h5p import views as h5p_views
+from .scorm import views as scorm_views
 
 app_name = "courses"
 
@@ -11,6 +12,9 @@ urlpatterns = [
     path("courses/<int:course_id>/unenrol/", views.unenrol_view, name="unenrol"),
     path("xapi/", views.xapi_view, name="xapi"),
     path("h5p/user-data/<int:module_id>-<int:package_id>/", h5p_views.content_user_data, name="h5p_user_data"),
+    path("scorm/commit/", scorm_views.commit_view, name="scorm_commit"),
+    path("trainer/<int:course_id>/scorm/", scorm_views.trainer_report, name="trainer_scorm"),
+    path("trainer/<int:course_id>/scorm.csv", scorm_views.trainer_report_csv, name="trainer_scorm_csv"),
     path("trainer/", views.trainer_courses, name="trainer_courses"),
     path("trainer/<int:course_id>/", views.trainer_learners, name="trainer_learners"),
     path("trainer/<int:course_id>/learners.csv", views.trainer_learners_csv, name="trainer_learners_csv"),

@@ -16,6 +16,8 @@ from wagtail import hooks
 from wagtail.models import Locale
 
 from accounts.access import has_staff_access
+from audit.models import Action
+from audit.recording import record
 
 from . import attendance, learner_cache, xapi
 from .enrolment import EnrolmentRefused, enrol, unenrol
@@ -120,7 +122,7 @@ def _trained_courses(user):
     return courses.filter(locale_id=default_locale_id()).order_by("title")
 
 
-def _trained_course(user, course_id):
+def trained_course(user, course_id):
     course = get_object_or_404(CoursePage, pk=course_id)
     course = canonical(course)
     if not (has_staff_access(user) or course.trainers.filter(pk=user.pk).exists()):
@@ -163,8 +165,9 @@ def _learner_rows(course):
 
 @login_required
 def trainer_learners(request, course_id):
-    course = _trained_course(request.user, course_id)
+    course = trained_course(request.user, course_id)
     enrolments, module_count = _learner_rows(course)
+    record(Action.LEARNER_RECORD_VIEWED, actor=request.user, target=course, changes={"view": "learners"})
     return render(
         request,
         "courses/trainer_learners.html",
@@ -178,16 +181,17 @@ def spreadsheet_safe(value):
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-class _Echo:
+class Echo:
     def write(self, value):
         return value
 
 
 @login_required
 def trainer_learners_csv(request, course_id):
-    course = _trained_course(request.user, course_id)
+    course = trained_course(request.user, course_id)
     enrolments, module_count = _learner_rows(course)
-    writer = csv.writer(_Echo())
+    record(Action.DATA_EXPORTED, actor=request.user, target=course, target_label=f"course-{course.pk}-learners.csv")
+    writer = csv.writer(Echo())
     header = [
         _("E-mail"),
         _("Name in Chinese"),

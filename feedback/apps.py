@@ -10,3 +10,10 @@ class FeedbackConfig(AppConfig):
         from . import requests
 
         requests.connect()
+
+        # Each app hands over and erases its own part of a person's data (privacy.registry).
+        from privacy.registry import register
+
+        from .personal_data import PART
+
+        register(PART)

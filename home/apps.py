@@ -11,8 +11,11 @@ class HomeConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from core.menu import start_new_generation_on_settings_save, start_new_menu_generation
+        from core.routing import read_with_site
 
-        from .models import OrganisationSettings
+        from .models import OrganisationSettings, organisation_settings_key
+
+        read_with_site(organisation_settings_key)
 
         # Every page's header and footer show the organisation settings.
         post_delete.connect(

@@ -9,8 +9,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core import request_cache
 from core.blocks import BaseStreamBlock
 from core.menu import MENU_CACHE_SECONDS, menu_generation
+from core.routing import cached_site, host_digest
 
 
 class HomePage(Page):
@@ -106,6 +108,11 @@ class NewsPage(Page):
         ordering = ["-date"]
 
 
+def organisation_settings_key(request):
+    """The key of the settings as a request finds them: per site cache generation and host (``core.routing``)."""
+    return [f"organisation-settings:{menu_generation(request)}:host:{host_digest(request)}"]
+
+
 @register_setting(icon="site")
 class OrganisationSettings(BaseSiteSetting):
     name_zh = models.CharField(_("organisation name in Chinese"), max_length=120, default="國際教育專業知能認證中心")
@@ -139,19 +146,37 @@ class OrganisationSettings(BaseSiteSetting):
         verbose_name = _("organisation")
 
     @classmethod
-    def for_site(cls, site):
+    def for_site(cls, site, generation=None):
         """The settings of ``site``, kept in the cache: every page's header and footer shows them.
 
         Saving them starts a new site cache generation (``core.menu``), so an edit shows on the next request.
         """
         if site is None:
             return super().for_site(site)
-        key = f"organisation-settings:{menu_generation()}:{site.pk}"
+        key = f"organisation-settings:{generation or menu_generation()}:{site.pk}"
         instance = cache.get(key)
         if instance is None:
             instance = super().for_site(site)
             cache.set(key, instance, MENU_CACHE_SECONDS)
         return instance
+
+    @classmethod
+    def for_request(cls, request):
+        """Wagtail's, with the site and the generation as this request already read them (``core.routing``): a
+        view that is not a page (a quiz attempt, say) no longer looks its site up in the database. Kept per host
+        (which names the site within a generation) and read with the site, in one round trip."""
+        name = cls.get_cache_attr_name()
+        if not hasattr(request, name):
+            site = cached_site(request)
+            key = organisation_settings_key(request)[0]
+            instance = request_cache.get(key) if site is not None else None
+            if instance is None:
+                instance = cls.for_site(site, generation=menu_generation(request))
+                if site is not None:
+                    cache.set(key, instance, MENU_CACHE_SECONDS)
+            instance._request = request  # as Wagtail's, for page URLs
+            setattr(request, name, instance)
+        return getattr(request, name)
 
     def name_for(self, language_code):
         return self.name_en if language_code.startswith("en") else self.name_zh

@@ -23,6 +23,8 @@ from certification.registry.issuing import ProgrammeFacts
 from community.models import CommunityPage
 from courses.models import CoursePage, Enrolment
 from lms.management.commands.seed_scale import SeedRefused, seed
+from resources.models import Resource
+from resources.scale import scale_resources
 
 # 300 teachers, 375 enrolments, 3,000 module-progress rows, 450 certificates, 3 experts, 1 community.
 DEMO_SCALE = 0.0015
@@ -50,6 +52,7 @@ def load(stdout):
     with transaction.atomic():
         _spread_over_a_year()
         _move_certificates_to_demo_programmes()
+        _give_advanced_holders_an_accepted_resource()
         _give_seeded_pages_their_demo_names()
     seconds = sum(step.seconds for step in steps)
     stdout.write(
@@ -94,6 +97,32 @@ def _move_certificates_to_demo_programmes():
             courses=ProgrammeFacts.load(programme).course_titles,
         )
         seeded.delete()
+
+
+def _give_advanced_holders_an_accepted_resource():
+    """The Advanced programme asks for an accepted teaching resource: the seeder's accepted resources go to its
+    synthetic holders first (one each, in turn), so that every holder meets the requirement their certificate
+    says they met; a holder left over gets one of the others' resources as co-author."""
+    holders = list(
+        Certificate.objects.filter(user__in=scale_teachers(), programme__slug="advanced")
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    accepted = list(scale_resources().public().order_by("pk"))
+    if not holders or not accepted:
+        return
+    for resource, holder in zip(accepted, holders, strict=False):
+        resource.author_id = holder
+    Resource.objects.bulk_update(accepted[: len(holders)], ["author"])
+    left_over = holders[len(accepted) :]
+    Resource.co_authors.through.objects.bulk_create(
+        [
+            Resource.co_authors.through(resource_id=accepted[position % len(accepted)].pk, user_id=holder)
+            for position, holder in enumerate(left_over)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 # The seeder's pages by slug, and what the demo calls them.

@@ -11,6 +11,7 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 TRAINERS = "Trainers"
 CERTIFICATION_ADMINISTRATORS = "Certification administrators"
+RESOURCE_REVIEWERS = "Resource reviewers"
 
 # "app_label" grants every permission of the app (its models come and go while it is being written);
 # "app_label.model" grants the listed actions on that model.
@@ -18,6 +19,7 @@ MODEL_PERMISSIONS = {
     TRAINERS: {
         "wagtailadmin.admin": ["access"],
         "courses.h5ppackage": ["add", "change", "delete", "view"],
+        "courses.scormpackage": ["add", "change", "delete", "view"],
         "courses.trainingsession": ["add", "change", "view"],
         "courses.registration": ["add", "change", "view"],
         "courses.attendance": ["add", "change", "delete", "view"],
@@ -32,12 +34,18 @@ MODEL_PERMISSIONS = {
     CERTIFICATION_ADMINISTRATORS: {
         "wagtailadmin.admin": ["access"],
         "certification": "all",
+        # The competency framework is a national standard that certificates cite, not course content.
+        "competencies": "all",
         "courses.enrolment": ["view"],
         "courses.moduleprogress": ["view"],
         "courses.trainingsession": ["view"],
         "courses.attendance": ["view"],
         "accounts.user": ["view"],
         "accounts.teacherprofile": ["view"],
+    },
+    # Reviewers work in the site's review queue (resources.views), not in the admin.
+    RESOURCE_REVIEWERS: {
+        "resources.resource": ["review", "view"],
     },
 }
 

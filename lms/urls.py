@@ -18,10 +18,12 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("credentials/", include("certification.credentials.urls")),
+    path("transparency/", include("certification.transparency.urls")),
     # Outside the language prefix: a one-click unsubscribe is a POST, which a redirect to /zh-hant/… would lose.
     path("notifications/unsubscribe/<str:token>/", unsubscribe, name="notifications_unsubscribe"),
     # Package code runs here, on the content origin in production (CONTENT_ORIGIN): see courses.h5p.player.
     path("h5p-content/", include("courses.h5p.urls")),
+    path("scorm-content/", include("courses.scorm.urls")),
 ]
 
 if settings.DEBUG:
@@ -35,12 +37,16 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
+    path("accounts/my-data/", include("privacy.urls")),
     path("learning/", include("courses.urls")),
     path("learning/", include("assessments.urls")),
     path("community/", include("community.urls")),
     path("notifications/", include("notifications.urls")),
     path("discussions/", include("discussions.urls")),
     path("feedback/", include("feedback.urls")),
+    path("resources/", include("resources.urls")),
+    path("competencies/", include("competencies.urls")),
+    path("search/", include("search.urls")),
     path("", include("certification.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from core import request_cache
+
+        from .bell import bell_keys
+
+        request_cache.prefetch(bell_keys)

@@ -8,6 +8,8 @@ another. Any change to a person's notifications forgets their entry, at once and
 from django.core.cache import cache
 from django.db import transaction
 
+from core import request_cache
+
 from .models import Notification
 
 UNREAD_CACHE_SECONDS = 24 * 60 * 60
@@ -17,8 +19,14 @@ def _key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
+def bell_keys(request):
+    """What the bell reads from the cache, read with the rest of the chrome's (``core.request_cache``)."""
+    user = getattr(request, "user", None)
+    return [_key(user.pk)] if user is not None and user.is_authenticated else []
+
+
 def unread_count(user) -> int:
-    count = cache.get(_key(user.pk))
+    count = request_cache.get(_key(user.pk))
     if count is None:
         count = Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True).count()
         cache.set(_key(user.pk), count, UNREAD_CACHE_SECONDS)
@@ -27,6 +35,7 @@ def unread_count(user) -> int:
 
 def forget_unread_count(user_id: int) -> None:
     cache.delete(_key(user_id))
+    request_cache.forget(_key(user_id))
     transaction.on_commit(lambda: cache.delete(_key(user_id)))
 
 

@@ -15,6 +15,8 @@ def notify(recipient, event: str, *, url: str = "", context: dict | None = None,
     ``context`` fills the event's message (JSON values only); ``email`` is an optional ``(subject, body)`` a sender
     writes itself, used instead of the message when the e-mail goes out at once.
     """
+    if not recipient.is_active:
+        return None  # a deactivated or deleted account is told nothing
     kind = kind_of(event)
     choice = choice_for(recipient, kind)
     if not choice.in_app and choice.email == Delivery.OFF:

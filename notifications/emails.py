@@ -20,13 +20,19 @@ def absolute(url: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url if url.startswith("/") else url
 
 
-def _bilingual(template: str, context: dict) -> tuple[str, str]:
+def render_bilingual(template: str, context: dict) -> tuple[str, str]:
+    """The subject and body of an e-mail in both languages, zh-Hant first, from ``<template>_subject.txt`` and
+    ``<template>.txt``."""
     subjects, bodies = [], []
     for language in LANGUAGES:
         with translation.override(language):
-            subjects.append(render_to_string(f"notifications/email/{template}_subject.txt", context).strip())
-            bodies.append(render_to_string(f"notifications/email/{template}.txt", context).strip())
+            subjects.append(render_to_string(f"{template}_subject.txt", context).strip())
+            bodies.append(render_to_string(f"{template}.txt", context).strip())
     return " / ".join(subjects), "\n\n----\n\n".join(bodies)
+
+
+def _bilingual(template: str, context: dict) -> tuple[str, str]:
+    return render_bilingual(f"notifications/email/{template}", context)
 
 
 def _mail(recipient, subject: str, body: str, kind: str) -> EmailMessage:

@@ -18,6 +18,8 @@ class Kind(models.TextChoices):
     CERTIFICATE = "certificate", _("Certificates issued, revoked or expiring")
     GRADED = "graded", _("Graded essays")
     FEEDBACK_REQUEST = "feedback_request", _("Feedback questionnaires to answer")
+    RESOURCE_REVIEW = "resource_review", _("Reviews of my teaching resources")
+    PERSONAL_DATA = "personal_data", _("Copies of my personal data")
 
 
 class Delivery(models.TextChoices):
@@ -35,6 +37,8 @@ DEFAULT_DELIVERY = {
     Kind.CERTIFICATE: Delivery.IMMEDIATE,
     Kind.GRADED: Delivery.IMMEDIATE,
     Kind.FEEDBACK_REQUEST: Delivery.DIGEST,
+    Kind.RESOURCE_REVIEW: Delivery.IMMEDIATE,
+    Kind.PERSONAL_DATA: Delivery.IMMEDIATE,
 }
 
 # Every event a sender may announce: the kind whose preferences apply, and its message, a format string over the
@@ -51,10 +55,40 @@ EVENTS = {
     "certificate_issued": (Kind.CERTIFICATE, _("Your certificate “{subject}” has been issued.")),
     "certificate_revoked": (Kind.CERTIFICATE, _("Your certificate “{subject}” has been revoked.")),
     "certificate_expiring": (Kind.CERTIFICATE, _("Your certificate “{subject}” expires soon.")),
+    "name_correction_requested": (
+        Kind.CERTIFICATE,
+        _("{actor} asked for the name on their certificates to be corrected."),
+    ),
+    "name_correction_approved": (
+        Kind.CERTIFICATE,
+        _("Your name is corrected to “{subject}”: your certificates are reissued and the old ones revoked."),
+    ),
+    "name_correction_declined": (
+        Kind.CERTIFICATE,
+        _("Your request to correct your name to “{subject}” was declined: {reason}"),
+    ),
     "essay_graded": (Kind.GRADED, _("Your answer in “{subject}” has been graded.")),
     "feedback_requested": (
         Kind.FEEDBACK_REQUEST,
         _("Please tell us how “{subject}” went: a short questionnaire is waiting for you."),
+    ),
+    "resource_accepted": (
+        Kind.RESOURCE_REVIEW,
+        _("Your teaching resource “{subject}” was accepted and is now public."),
+    ),
+    "resource_changes_requested": (
+        Kind.RESOURCE_REVIEW,
+        _("A reviewer asked for changes to your teaching resource “{subject}”: {reason}"),
+    ),
+    "resource_declined": (Kind.RESOURCE_REVIEW, _("Your teaching resource “{subject}” was declined: {reason}")),
+    "resource_submitted": (Kind.RESOURCE_REVIEW, _("“{subject}” was submitted for review by {actor}.")),
+    "data_export_ready": (
+        Kind.PERSONAL_DATA,
+        _("The copy of your personal data is ready to download until {expires}."),
+    ),
+    "data_export_failed": (
+        Kind.PERSONAL_DATA,
+        _("The copy of your personal data could not be prepared (an error on our side). Please ask again."),
     ),
 }
 

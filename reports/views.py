@@ -5,6 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from audit.models import Action
+from audit.recording import record
+
 from .export_jobs import recent_exports, request_export
 from .exports import EXPORTS, XLSX_CONTENT_TYPE, csv_response
 from .filters import ReportFilterForm
@@ -58,6 +61,12 @@ def export(request, slug, file_format):
     if not form.is_valid():
         return exports(request)
     filters = form.filters()
+    record(
+        Action.DATA_EXPORTED,
+        actor=request.user,
+        target_label=f"{slug}.{file_format}",
+        changes={"report": slug, "format": file_format, "filters": filters.as_data()},
+    )
     if file_format == "csv":
         return csv_response(report, scope, filters)
     request_export(request.user, report, filters)

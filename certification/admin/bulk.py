@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from accounts.models import TeacherProfile
+from audit.models import Action
+from audit.recording import record
 
 from ..models import BulkIssue, BulkIssueItem, Certificate
 from ..registry.eligibility import TeacherRecord
@@ -95,6 +97,12 @@ def start_bulk_issue(programme, *, by, users=(), emails=(), source="") -> BulkIs
                 items.append(BulkIssueItem(batch=batch, user=user, requested_as=email[:254]))
         created = BulkIssueItem.objects.bulk_create(items)
         log(batch, "certification.bulk_issue", user=by, data={"items": len(created), "programme": programme.slug})
+        record(
+            Action.BULK_ISSUE,
+            actor=by,
+            target=batch,
+            changes={"programme": programme.slug, "items": len(created), "source": batch.source},
+        )
         waiting = [item.pk for item in created if item.status == BulkIssueItem.Status.WAITING]
         chunks = [waiting[start : start + ITEMS_PER_TASK] for start in range(0, len(waiting), ITEMS_PER_TASK)]
         transaction.on_commit(lambda: [bulk_items_waiting.send(sender=BulkIssue, item_ids=chunk) for chunk in chunks])

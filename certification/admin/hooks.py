@@ -12,8 +12,9 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from ..models import ApprovalRequest, Certificate, CertificationProgramme
+from ..models import ApprovalRequest, Certificate, CertificationProgramme, NameCorrectionRequest
 from ..registry.eligibility import evaluate_all
+from . import name_corrections
 from . import views as admin_views
 from .filters import CertificateFilterSet, search_registry
 
@@ -21,11 +22,15 @@ LOG_ACTIONS = (
     ("certification.issue", _("Issue certificate"), _("Certificate issued")),
     ("certification.sign", _("Sign certificate"), _("Certificate PDF rendered and signed")),
     ("certification.revoke", _("Revoke certificate"), _("Certificate revoked")),
+    ("certification.archive", _("Archive certificate"), _("Archival timestamp added to the certificate PDF (B-LTA)")),
     ("certification.supersede", _("Supersede certificate"), _("Certificate superseded by a new one")),
     ("certification.request_approval", _("Request approval"), _("Teacher queued for approval")),
     ("certification.approve", _("Approve"), _("Certificate approved")),
     ("certification.reject", _("Reject"), _("Approval request rejected")),
     ("certification.bulk_issue", _("Bulk issue"), _("Bulk issue started")),
+    ("certification.name_correction.request", _("Request a name correction"), _("Name correction requested")),
+    ("certification.name_correction.approve", _("Approve a name correction"), _("Name corrected and reissued")),
+    ("certification.name_correction.decline", _("Decline a name correction"), _("Name correction declined")),
 )
 
 
@@ -50,6 +55,7 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
 
 register_permission_policy(Certificate, ReadOnlyPermissionPolicy(Certificate), exact_class=True)
 register_permission_policy(ApprovalRequest, ReadOnlyPermissionPolicy(ApprovalRequest), exact_class=True)
+register_permission_policy(NameCorrectionRequest, ReadOnlyPermissionPolicy(NameCorrectionRequest), exact_class=True)
 
 
 class CertificateIndexView(IndexView):
@@ -134,6 +140,8 @@ class CertificateViewSet(ModelViewSet):
         "public_id",
         "pdf_sha256",
         "signer_fingerprint",
+        "pades_level",
+        "long_term_fallback",
         "supersedes",
         "issued_by",
         "revoked_at",
@@ -169,6 +177,43 @@ class ApprovalRequestViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
+class NameCorrectionIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user", "decided_by")
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.user_id != self.request.user.pk:
+            url = reverse("certification_admin:review_name_correction", args=[instance.pk])
+            label = _("Review") if instance.status == NameCorrectionRequest.Status.PENDING else _("Details")
+            buttons.append(MenuItem(label, url, icon_name="tick"))
+        return buttons
+
+
+class NameCorrectionRequestViewSet(ModelViewSet):
+    model = NameCorrectionRequest
+    icon = "user"
+    menu_label = _("Name corrections")
+    url_prefix = "certification/name-corrections"
+    name = "certification_namecorrectionrequest"
+    # No create or edit view is reachable (see the permission policy); decisions have their own view.
+    form_fields = ["decision_reason"]
+    index_view_class = NameCorrectionIndexView
+    list_display = [
+        "user",
+        "printed_name_zh",
+        "name_zh",
+        "printed_name_en",
+        "name_en",
+        "status",
+        "requested_at",
+        "decided_by",
+    ]
+    list_filter = ["status"]
+    search_fields = ["user__email", "printed_name_zh", "printed_name_en", "name_zh", "name_en"]
+    search_backend_name = None
+
+
 class CertificationProgrammeViewSet(ModelViewSet):
     model = CertificationProgramme
     icon = "pick"
@@ -184,7 +229,7 @@ class CertificationViewSetGroup(ViewSetGroup):
     menu_label = _("Certification")
     menu_icon = "doc-full-inverse"
     menu_order = 250
-    items = (CertificateViewSet, ApprovalRequestViewSet, CertificationProgrammeViewSet)
+    items = (CertificateViewSet, ApprovalRequestViewSet, NameCorrectionRequestViewSet, CertificationProgrammeViewSet)
 
 
 @hooks.register("register_admin_viewset")
@@ -199,6 +244,12 @@ admin_urls = [
     path("certificates/<int:pk>/revoke/", admin_views.revoke, name="revoke"),
     path("certificates/<int:pk>/reissue/", admin_views.reissue, name="reissue"),
     path("approvals/<int:pk>/review/", admin_views.review_request, name="review_request"),
+    path("name-corrections/<int:pk>/review/", name_corrections.review_name_correction, name="review_name_correction"),
+    path(
+        "name-corrections/<int:pk>/evidence/",
+        name_corrections.name_correction_evidence,
+        name="name_correction_evidence",
+    ),
     path("export.csv", admin_views.export_csv, name="export_csv"),
     path("certificates.zip", admin_views.export_zip, name="export_zip"),
 ]

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
+from audit.models import Action
+from audit.recording import record
+
 from ..models import ApprovalRequest, BulkIssue, Certificate, CertificationProgramme
 from ..registry.eligibility import evaluate_eligibility
 from ..registry.issuing import (
@@ -238,6 +241,7 @@ def review_request(request, pk):
             reject(approval, by=request.user, note=request.POST.get("note", "")[:1000])
             messages.success(request, _("Request rejected."))
         return redirect("certification_approvalrequest:index")
+    record(Action.LEARNER_RECORD_VIEWED, actor=request.user, target=approval.user, changes={"approval": approval.pk})
     return render(
         request,
         "certification/admin/review.html",
@@ -245,11 +249,19 @@ def review_request(request, pk):
     )
 
 
+def _record_export(request, name):
+    record(Action.DATA_EXPORTED, actor=request.user, target_label=name, changes={"filters": request.GET.dict()})
+
+
 def export_csv(request):
     _require(request, "view_certificate")
-    return registry_csv(filtered_registry(request), f"certificates-{timezone.localdate():%Y%m%d}.csv")
+    name = f"certificates-{timezone.localdate():%Y%m%d}.csv"
+    _record_export(request, name)
+    return registry_csv(filtered_registry(request), name)
 
 
 def export_zip(request):
     _require(request, "view_certificate")
-    return registry_zip(filtered_registry(request), f"certificates-{timezone.localdate():%Y%m%d}.zip")
+    name = f"certificates-{timezone.localdate():%Y%m%d}.zip"
+    _record_export(request, name)
+    return registry_zip(filtered_registry(request), name)

@@ -6,9 +6,9 @@ one, ``nbf`` = ``validFrom``, ``exp`` = ``validUntil``. The JOSE header names th
 as ``jwk``; the key is published in the issuer's JWKS (:func:`issuer_jwks`), linked from the issuer profile
 (:func:`issuer_profile`), and only a key published there makes a credential valid.
 
-Revocation: ``credentialStatus`` is a ``1EdTechRevocationList`` entry whose ``id`` is the status URL the caller
-passes (the certification app's status endpoint); a verifier fetches it to learn whether the credential is
-revoked. URLs are absolute and stable, on the canonical address ``WAGTAILADMIN_BASE_URL``.
+Revocation: ``credentialStatus`` is the entry the caller passes, a W3C ``BitstringStatusListEntry``
+(:mod:`certification.credentials.status_list`); a verifier fetches the signed status list it names and reads the
+credential's bit. URLs are absolute and stable, on the canonical address ``WAGTAILADMIN_BASE_URL``.
 
 The ES256 key is ``CREDENTIAL_SIGNING_KEY`` (default ``PKI_ROOT/credential-es256.pem``, created with the
 development PKI), read once per process.
@@ -35,9 +35,10 @@ from ..documents.snapshot import CertificateSnapshot
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 ALGORITHM = "ES256"
-STATUS_TYPE = "1EdTechRevocationList"
 ISSUER_URL_NAME = "credentials:issuer"
 JWKS_URL_NAME = "credentials:jwks"
+# An indicator is a competency in the CTDL-ASN sense, one of the target types OB 3.0 names.
+ALIGNMENT_TYPE = "ceasn:Competency"
 
 
 class CredentialInvalid(ValueError):
@@ -121,18 +122,30 @@ def _criteria_narrative(snapshot: CertificateSnapshot, hours: str) -> str:
     return " / ".join(sentences)
 
 
+def _alignment(alignment) -> dict:
+    """An OB 3.0 ``Alignment`` to a competency indicator, both languages in each text as in the achievement."""
+    return {
+        "type": ["Alignment"],
+        "targetType": ALIGNMENT_TYPE,
+        "targetFramework": f"{alignment.framework_zh} / {alignment.framework_en}",
+        "targetCode": alignment.code,
+        "targetName": f"{alignment.name_zh} / {alignment.name_en}",
+        "targetUrl": alignment.url,
+    }
+
+
 def build_open_badge_credential(
     snapshot: CertificateSnapshot,
     *,
     credential_id: str,
     achievement_id: str,
-    status_url: str,
+    credential_status: dict,
     subject_id: str | None = None,
 ) -> dict:
     """The ``OpenBadgeCredential`` for a certificate.
 
     ``credential_id`` is the certificate's stable URL (its verification page), ``achievement_id`` the programme's,
-    ``status_url`` where its revocation status is published (absolute URLs: :func:`canonical_url` builds them);
+    ``credential_status`` where its revocation status is published (absolute URLs: :func:`canonical_url` builds them);
     ``subject_id`` (a URL or DID of the teacher) is optional, since the holder is also identified by name, serial
     and verification page. The issuer is this site, :func:`issuer_id`.
     """
@@ -158,6 +171,8 @@ def build_open_badge_credential(
             "criteria": {"narrative": _criteria_narrative(snapshot, hours)},
         },
     }
+    if snapshot.alignments:
+        subject["achievement"]["alignment"] = [_alignment(alignment) for alignment in snapshot.alignments]
     if subject_id:
         subject["id"] = subject_id
     credential = {
@@ -168,7 +183,7 @@ def build_open_badge_credential(
         "issuer": {"id": issuer_id(), "type": ["Profile"], "name": settings.WAGTAIL_SITE_NAME},
         "validFrom": valid_from.isoformat(),
         "credentialSubject": subject,
-        "credentialStatus": {"id": status_url, "type": STATUS_TYPE},
+        "credentialStatus": credential_status,
     }
     if snapshot.valid_until:
         # Valid through the whole last day, in the platform's time zone.
@@ -201,7 +216,7 @@ def verify_credential(token: str, jwks: dict) -> dict:
 
     Checks the ES256 signature with the key named by ``kid``, ``nbf``/``exp`` against the clock, that the payload is an
     ``OpenBadgeCredential`` and that ``iss`` and ``jti`` agree with the credential they wrap. Revocation is not
-    checked here: fetch ``credentialStatus.id``.
+    checked here: read the bit ``credentialStatus`` names in its status list.
     """
     try:
         header = jwt.get_unverified_header(token)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("issuer", views.credential_issuer, name="issuer"),
     path("jwks.json", views.credential_jwks, name="jwks"),
     path("status/<str:public_id>", views.certificate_status, name="status"),
+    path("status-list/<int:number>", views.status_list, name="status_list"),
 ]

@@ -6,7 +6,7 @@ what a reader adds to their trust store to see our PDF signatures as trusted; th
 what an Open Badges verifier fetches to check a credential.
 """
 
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -14,6 +14,7 @@ from ..documents.pki import ensure_keys_for_use, trust_root_path
 from ..registry.lookup import find_by_public_id
 from .certificates import credential_status
 from .open_badges import issuer_jwks, issuer_profile
+from .status_list import signed_status_list, status_list_exists
 
 CA_FILENAME = "ie-academy-ca.pem"
 
@@ -44,8 +45,17 @@ def credential_jwks(request):
 
 @require_GET
 @cache_control(public=True, max_age=300)
+def status_list(request, number):
+    """A W3C Bitstring Status List credential (VC-JWT), which ``credentialStatus.statusListCredential`` names."""
+    if not status_list_exists(number):
+        raise Http404
+    return HttpResponse(signed_status_list(number), content_type="application/vc+jwt")
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
 def certificate_status(request, public_id):
-    """The revocation status of one credential, which an Open Badges verifier fetches from ``credentialStatus.id``."""
+    """One credential's status in our own words, with its transparency log proof."""
     certificate = find_by_public_id(public_id)
     if certificate is None:
         raise Http404

@@ -11,6 +11,8 @@ in the environment to keep them elsewhere):
     nonRepudiation, which pyHanko requires) and the CA certificate.
 ``credential-es256.pem``
     the P-256 key that signs Open Badges credentials (VC-JWT, ES256).
+``transparency-log-ed25519.pem``
+    the Ed25519 key that signs the transparency log's tree heads (``TRANSPARENCY_LOG_KEY``).
 
 Private keys are encrypted with ``CERTIFICATE_SIGNING_PASSPHRASE`` (from the environment) when it is set, and
 written with mode 0600 in a 0700 folder. :func:`ensure_development_pki` is idempotent: it creates only what is
@@ -18,6 +20,9 @@ missing and never replaces an existing key, even with two processes racing (the 
 
 In production the PKCS#12 comes from a real CA: ``CERTIFICATE_SIGNING_P12`` points at it and
 ``CERTIFICATE_TRUST_ROOT`` at the PEM of the CA that verification trusts; the development CA is then unused.
+Better, the key never exists as a file: it is generated inside a hardware module or smart card and used through
+PKCS#11 (:mod:`certification.documents.pkcs11_key`); :func:`issue_development_signing_certificate` gives such a key
+a certificate from the development CA, as a real CA does from the key's request.
 """
 
 import datetime
@@ -27,23 +32,30 @@ import os
 import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 CA_CERTIFICATE = "ca.pem"
 CA_KEY = "ca-key.pem"
 SIGNER_P12 = "signer.p12"
 CREDENTIAL_KEY = "credential-es256.pem"
+TRANSPARENCY_LOG_KEY = "transparency-log-ed25519.pem"
 
 ORGANISATION = "IE Academy"
 CA_VALIDITY = datetime.timedelta(days=365 * 20)
 SIGNER_VALIDITY = datetime.timedelta(days=365 * 5)
+
+
+class SigningKeyUnavailable(ImproperlyConfigured):
+    """The certificate-signing key cannot be used: a missing or unreadable PKCS#12, or a PKCS#11 token that fails."""
 
 
 def pki_root() -> Path:
@@ -127,6 +139,9 @@ def ensure_development_pki(root: Path | None = None) -> DevelopmentPki:
         if not (root / CREDENTIAL_KEY).exists():
             _write_new(root / CREDENTIAL_KEY, _private_pem(ec.generate_private_key(ec.SECP256R1()), passphrase))
             created.append(CREDENTIAL_KEY)
+        if not (root / TRANSPARENCY_LOG_KEY).exists():
+            _write_new(root / TRANSPARENCY_LOG_KEY, _private_pem(ed25519.Ed25519PrivateKey.generate(), passphrase))
+            created.append(TRANSPARENCY_LOG_KEY)
     return DevelopmentPki(root=root, created=tuple(created))
 
 
@@ -210,14 +225,23 @@ def _ca_certificate(ca_key) -> x509.Certificate:
 
 
 def _signer_p12(ca_key, ca_certificate: x509.Certificate, passphrase: bytes | None) -> bytes:
-    now = datetime.datetime.now(datetime.UTC)
     # ECDSA P-256: small, fast signatures (pyHanko reparses the key for every signature, cheap for EC, ~100 ms for
     # RSA-3072), verified by every PDF reader that supports PAdES.
     signer_key = ec.generate_private_key(ec.SECP256R1())
-    public_key = signer_key.public_key()
-    certificate = (
+    certificate = _signer_certificate(
+        ca_key, ca_certificate, signer_key.public_key(), f"{ORGANISATION} Certificate Signing (development)"
+    )
+    encryption = serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
+    return pkcs12.serialize_key_and_certificates(
+        b"certificate-signing", signer_key, certificate, [ca_certificate], encryption
+    )
+
+
+def _signer_certificate(ca_key, ca_certificate: x509.Certificate, public_key, common_name: str) -> x509.Certificate:
+    now = datetime.datetime.now(datetime.UTC)
+    return (
         x509.CertificateBuilder()
-        .subject_name(_name(f"{ORGANISATION} Certificate Signing (development)"))
+        .subject_name(_name(common_name))
         .issuer_name(ca_certificate.subject)
         .public_key(public_key)
         .serial_number(x509.random_serial_number())
@@ -230,7 +254,41 @@ def _signer_p12(ca_key, ca_certificate: x509.Certificate, passphrase: bytes | No
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_certificate.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    encryption = serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
-    return pkcs12.serialize_key_and_certificates(
-        b"certificate-signing", signer_key, certificate, [ca_certificate], encryption
+
+
+def issue_development_signing_certificate(public_key, root: Path | None = None) -> x509.Certificate:
+    """A signing certificate from the development CA for a key kept elsewhere (a PKCS#11 token's public key).
+
+    It is the certificate ``signer.p12`` holds, for another key: what a real CA issues from the key's request.
+    """
+    root = Path(root or pki_root())
+    passphrase = signing_passphrase()
+    ca_key = serialization.load_pem_private_key((root / CA_KEY).read_bytes(), passphrase)
+    ca_certificate = x509.load_pem_x509_certificate((root / CA_CERTIFICATE).read_bytes())
+    return _signer_certificate(
+        ca_key, ca_certificate, public_key, f"{ORGANISATION} Certificate Signing (development, PKCS#11)"
     )
+
+
+def transparency_log_key_path() -> Path:
+    """The Ed25519 key that signs the transparency log's tree heads: never the certificate signing key, so a
+    stolen certificate key cannot also vouch for a rewritten log (``TRANSPARENCY_LOG_KEY`` in production)."""
+    configured = getattr(settings, "TRANSPARENCY_LOG_KEY", None)
+    return Path(configured) if configured else pki_root() / TRANSPARENCY_LOG_KEY
+
+
+def transparency_log_key() -> ed25519.Ed25519PrivateKey:
+    """The log's signing key, created with the development PKI on first use when that is enabled."""
+    path = transparency_log_key_path()
+    if not path.exists() and development_pki_enabled():
+        ensure_development_pki()
+    return _load_log_key(str(path), path.stat().st_mtime_ns, signing_passphrase())
+
+
+@lru_cache(maxsize=2)
+def _load_log_key(path: str, modified: int, passphrase: bytes | None) -> ed25519.Ed25519PrivateKey:
+    with open(path, "rb") as file:
+        key = serialization.load_pem_private_key(file.read(), passphrase)
+    if not isinstance(key, ed25519.Ed25519PrivateKey):
+        raise ValueError(f"{path} is not an Ed25519 private key.")
+    return key

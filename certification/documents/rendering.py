@@ -288,6 +288,7 @@ def _wording(snapshot: CertificateSnapshot, language: str) -> dict[str, str]:
             )
             % {"programme": programme, "hours": _number(snapshot.hours)},
             "courses": _("Courses"),
+            "indicators": _("Competency indicators"),
             "serial": _("Certificate No."),
             "code": _("Verification code"),
             "issued": _("Date of issue"),
@@ -380,6 +381,11 @@ def _draw_body(writer: _Writer, snapshot: CertificateSnapshot, zh: dict, en: dic
         writer.text(writer.truncated(prefix + titles, 8, text_width), centre, line, 8, align="centre", color=MUTED)
         english = "; ".join(course.en for course in snapshot.courses)
         writer.text(writer.truncated(english, 8, text_width), centre, line - 11, 8, align="centre", color=MUTED)
+        line -= 24
+    if snapshot.alignments:
+        # The codes only: each one's page, linked from the credential, says what it means in both languages.
+        codes = f"{zh['indicators']} {en['indicators']}: " + ", ".join(item.code for item in snapshot.alignments)
+        writer.text(writer.truncated(codes, 8, text_width), centre, line, 8, align="centre", color=MUTED)
 
 
 def _draw_particulars(writer: _Writer, snapshot: CertificateSnapshot, zh: dict, en: dict) -> None:

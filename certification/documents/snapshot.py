@@ -30,13 +30,26 @@ class CourseTitle(NamedTuple):
     en: str
 
 
+class Alignment(NamedTuple):
+    """A competency indicator the certificate's courses were aligned to, as it read when the certificate was issued:
+    ``framework_*`` names the framework version, ``url`` is the indicator's public page."""
+
+    framework_zh: str
+    framework_en: str
+    code: str
+    name_zh: str
+    name_en: str
+    url: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class CertificateSnapshot:
     """Everything printed on a certificate.
 
     ``county`` is the display string of the county/city (e.g. "臺北市 Taipei City"). ``hours`` counts online and
     workshop hours together. ``courses`` and ``signatories`` accept plain tuples: ``("中文", "English")`` and
-    ``("姓名", "Name", "職稱", "Title", Path | None)``. ``verify_url`` is the absolute URL the QR code leads to.
+    ``("姓名", "Name", "職稱", "Title", Path | None)``; ``alignments`` likewise take the fields of
+    :class:`Alignment` in order. ``verify_url`` is the absolute URL the QR code leads to.
     ``logo`` and the signatory images are paths to local image files (read once per process and cached by path).
     """
 
@@ -56,6 +69,7 @@ class CertificateSnapshot:
     organisation_name_zh: str
     organisation_name_en: str
     signatories: tuple[Signatory, ...] = ()
+    alignments: tuple[Alignment, ...] = ()
     score: Decimal | None = None
     valid_until: date | None = None
     logo: Path | None = None
@@ -66,6 +80,7 @@ class CertificateSnapshot:
         # Plain tuples are accepted for convenience; normalise them so the renderer can use field names.
         object.__setattr__(self, "courses", tuple(CourseTitle(*course) for course in self.courses))
         object.__setattr__(self, "signatories", tuple(Signatory(*signatory) for signatory in self.signatories))
+        object.__setattr__(self, "alignments", tuple(Alignment(*alignment) for alignment in self.alignments))
         object.__setattr__(self, "hours", Decimal(self.hours))
         if self.score is not None:
             object.__setattr__(self, "score", Decimal(self.score))

@@ -76,6 +76,7 @@ class Certificate(models.Model):
         BULK = "bulk", _("Bulk issue")
         REISSUE = "reissue", _("Reissue")
         RENEWAL = "renewal", _("Renewal")
+        CORRECTION = "correction", _("Name correction")
 
     # Everything a certificate says; once it has left the pending state, none of these may change.
     FROZEN_FIELDS = (
@@ -99,6 +100,8 @@ class Certificate(models.Model):
         "pdf",
         "pdf_sha256",
         "signer_fingerprint",
+        "pades_level",
+        "long_term_fallback",
         "supersedes_id",
     )
 
@@ -124,6 +127,13 @@ class Certificate(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     courses = models.JSONField(_("courses"), default=list, blank=True, help_text=_("[[Chinese title, English title]]"))
+    alignments = models.JSONField(
+        _("competency alignments"),
+        default=list,
+        db_default=[],
+        blank=True,
+        help_text=_("The competency indicators the programme's courses were aligned to when it was issued."),
+    )
     signatories = models.JSONField(
         _("signatories"),
         default=list,
@@ -138,6 +148,17 @@ class Certificate(models.Model):
     pdf = models.FileField(_("signed PDF"), upload_to="certificates/", blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True, db_index=True)
     signer_fingerprint = models.CharField(_("signer certificate fingerprint"), max_length=64, blank=True)
+    pades_level = models.CharField(
+        _("PAdES level at signing"),
+        max_length=8,
+        blank=True,
+        help_text=_("B-B, B-T or B-LT. Later archival timestamps (B-LTA) are listed with the certificate's archives."),
+    )
+    long_term_fallback = models.TextField(
+        _("why the signature is not long-term"),
+        blank=True,
+        help_text=_("Empty for a B-LT signature; otherwise why no validation information could be embedded."),
+    )
 
     supersedes = models.OneToOneField(
         "self",
@@ -208,6 +229,20 @@ class Certificate(models.Model):
         self._loaded = {name: getattr(self, name) for name in self.FROZEN_FIELDS}
         self._loaded_status = self.status
 
+    # What a name correction's new certificate repeats from the one it replaces: only the name is corrected.
+    KEPT_BY_CORRECTION = (
+        "school",
+        "county",
+        "programme_name_zh",
+        "programme_name_en",
+        "hours",
+        "score",
+        "courses",
+        "signatories",
+        "alignments",
+        "valid_until",
+    )
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
@@ -237,6 +272,11 @@ class Certificate(models.Model):
         if self.status == self.Status.ISSUED:
             return "expired" if self.is_expired() else "valid"
         return self.status
+
+    def newest_pdf(self):
+        """The signed PDF as it stands: the newest archival (timestamped) version, else the one issued."""
+        archive = self.archives.order_by("-sequence").first()
+        return archive.pdf if archive is not None else self.pdf
 
     @property
     def verify_path(self) -> str:

@@ -71,6 +71,11 @@ class CertificationProgramme(index.Indexed, ClusterableModel):
         help_text=_("A valid certificate of this programme is required first."),
     )
     minimum_community_sessions = models.PositiveIntegerField(_("minimum community sessions attended"), default=0)
+    minimum_accepted_resources = models.PositiveIntegerField(
+        _("minimum teaching resources accepted"),
+        default=0,
+        help_text=_("Teaching resources the teacher wrote or co-wrote that reviewers accepted."),
+    )
     hours_need_feedback = models.BooleanField(
         _("workshop hours wait for the feedback questionnaire"),
         default=False,
@@ -114,6 +119,7 @@ class CertificationProgramme(index.Indexed, ClusterableModel):
                 FieldPanel("required_courses"),
                 FieldRowPanel([FieldPanel("minimum_hours"), FieldPanel("minimum_score")]),
                 FieldRowPanel([FieldPanel("prerequisite"), FieldPanel("minimum_community_sessions")]),
+                FieldPanel("minimum_accepted_resources"),
                 FieldPanel("hours_need_feedback"),
             ],
             heading=_("Requirements"),

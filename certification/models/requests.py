@@ -1,4 +1,7 @@
-"""What waits for an administrator: approval requests, and bulk issues with one item per teacher."""
+"""What waits for an administrator: approval requests, bulk issues with one item per teacher, and requests to
+correct the name certificates print."""
+
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -107,3 +110,63 @@ class BulkIssueItem(models.Model):
 
     def __str__(self):
         return f"{self.batch} · {self.requested_as}"
+
+
+def name_correction_evidence_path(instance, filename):
+    # A random folder per file: evidence is identity papers, never found by guessing a name.
+    return f"name-corrections/{secrets.token_hex(16)}/{filename}"
+
+
+class NameCorrectionRequest(models.Model):
+    """A holder asks for the name their certificates print to be corrected; a certification administrator approves
+    (the certificates are reissued with the new name, the old ones revoked) or declines, with a reason."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder"),
+        on_delete=models.CASCADE,
+        related_name="name_correction_requests",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    printed_name_zh = models.CharField(_("printed name in Chinese"), max_length=50)
+    printed_name_en = models.CharField(_("printed name in English"), max_length=100)
+    name_zh = models.CharField(_("corrected name in Chinese"), max_length=50)
+    name_en = models.CharField(_("corrected name in English"), max_length=100)
+    reason = models.TextField(_("reason"), max_length=1000)
+    evidence = models.FileField(_("evidence"), upload_to=name_correction_evidence_path, blank=True, max_length=255)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    reissued = models.JSONField(
+        _("reissued certificates"), default=list, blank=True, help_text=_("[[old serial, new serial]]")
+    )
+
+    class Meta:
+        verbose_name = _("name correction request")
+        verbose_name_plural = _("name correction requests")
+        ordering = ["requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(status="pending"), name="one_pending_name_correction")
+        ]
+
+    def __str__(self):
+        return f"{self.printed_name_zh} / {self.printed_name_en} → {self.name_zh} / {self.name_en}"
+
+    @property
+    def changes(self) -> dict[str, list[str]]:
+        """The names that change, as ``{"name_zh": [printed, corrected]}``."""
+        pairs = {"name_zh": (self.printed_name_zh, self.name_zh), "name_en": (self.printed_name_en, self.name_en)}
+        return {field: [before, after] for field, (before, after) in pairs.items() if before != after}

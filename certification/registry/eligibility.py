@@ -40,6 +40,8 @@ from core.generations import current_token, replace_token
 from courses.choices import Assurance
 from courses.models import Attendance, CoursePage, Enrolment, ModuleProgress, TrainingSession
 from feedback.models import Submission
+from resources.choices import Status as ResourceStatus
+from resources.models import Resource
 
 from ..models import Certificate, CertificationProgramme, ModuleRequirement
 
@@ -50,6 +52,7 @@ class Kind:
     SCORE = "score"
     PREREQUISITE = "prerequisite"
     COMMUNITY_SESSIONS = "community_sessions"
+    RESOURCES = "resources"
     MODULE = "module"
 
 
@@ -110,6 +113,7 @@ class Fact:
     CERTIFICATE = "certificate"
     MODULE = "module"
     AWAITING_FEEDBACK = "awaiting_feedback"
+    RESOURCE = "resource"
 
 
 # The columns of the teacher query after (user id, fact); each fact fills only some of them.
@@ -139,7 +143,7 @@ def _fact_rows(queryset, fact, **paths):
 
 @functools.cache
 def _fact_queries():
-    """The five parts of the teacher query, built once per process (building them costs more CPU than running
+    """The parts of the teacher query, built once per process (building them costs more CPU than running
     the query for one teacher); each use filters copies of them."""
     completed = _fact_rows(
         Enrolment.objects.filter(completed_at__isnull=False),
@@ -183,7 +187,14 @@ def _fact_queries():
         Fact.AWAITING_FEEDBACK,
         amount="session__hours",
     )
-    return completed, attended, scored, held, modules, awaiting_feedback
+    # Accepted teaching resources, once for their author and once for each co-author.
+    authored = _fact_rows(
+        Resource.objects.filter(status=ResourceStatus.ACCEPTED).annotate(user_id=F("author_id")), Fact.RESOURCE
+    )
+    co_authored = _fact_rows(
+        Resource.co_authors.through.objects.filter(resource__status=ResourceStatus.ACCEPTED), Fact.RESOURCE
+    )
+    return completed, attended, scored, held, modules, awaiting_feedback, authored, co_authored
 
 
 def _facts(user_ids):
@@ -205,6 +216,7 @@ class TeacherRecord:
     module_levels: dict[str, int] = field(default_factory=dict)
     # Workshop hours whose feedback questionnaire the teacher has not answered (counted only where a programme asks).
     awaiting_feedback_hours: Decimal = Decimal(0)
+    accepted_resources: int = 0
 
     @classmethod
     def load(cls, user) -> "TeacherRecord":
@@ -238,6 +250,8 @@ class TeacherRecord:
                 record.module_levels[key] = max(record.module_levels.get(key, 0), int(amount))
             elif fact == Fact.AWAITING_FEEDBACK:
                 record.awaiting_feedback_hours += amount
+            elif fact == Fact.RESOURCE:
+                record.accepted_resources += 1
             else:
                 record.current_certificates[programme_id] = HeldCertificate(serial, text, day)
         return records
@@ -433,6 +447,19 @@ def judge(programme: CertificationProgramme, record: TeacherRecord, titles: dict
                 % {"current": attended, "required": programme.minimum_community_sessions},
                 current=attended,
                 required=programme.minimum_community_sessions,
+            )
+        )
+    if programme.minimum_accepted_resources:
+        accepted = record.accepted_resources
+        requirements.append(
+            Requirement(
+                Kind.RESOURCES,
+                _("Teaching resources accepted"),
+                met=accepted >= programme.minimum_accepted_resources,
+                detail=_("%(current)s of %(required)s resources")
+                % {"current": accepted, "required": programme.minimum_accepted_resources},
+                current=accepted,
+                required=programme.minimum_accepted_resources,
             )
         )
     for needed in programme.module_requirements.all():

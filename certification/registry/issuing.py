@@ -10,6 +10,9 @@
    is deleted and the certificate stays pending; running it again (``complete_pending_certificates``) completes
    it. There is never an issued row without its file, nor a stored file without its row.
 
+Marking a certificate issued and revoking it each append its row to the transparency log in the same transaction
+(:mod:`certification.transparency.log`): a reissue, a renewal or a name correction is the issue of a new certificate.
+
 A pending certificate already holds its serial: its number is never handed out twice and never skipped.
 """
 
@@ -31,6 +34,10 @@ from wagtail.models import Site
 
 from accounts.choices import County
 from accounts.models import TeacherProfile
+from audit.models import Action
+from audit.recording import record as audit
+from competencies.alignment import frozen_alignments
+from courses.alignment import indicators_of_courses
 from home.models import OrganisationSettings
 
 from ..codes import format_serial, format_verification_code, new_public_id, new_verification_code
@@ -38,6 +45,7 @@ from ..documents.rendering import render_certificate_pdf
 from ..documents.signing import sign_certificate_pdf
 from ..documents.snapshot import CertificateSnapshot
 from ..models import ApprovalRequest, Certificate, CertificationProgramme, SerialCounter
+from ..transparency import log as transparency_log
 from .eligibility import TeacherRecord
 from .notifications import send_certificate_issued, send_certificate_revoked
 
@@ -66,6 +74,7 @@ class ProgrammeFacts:
     required_keys: frozenset[str]
     course_titles: list[list[str]]
     signatories: list[dict[str, str]]
+    alignments: list[list[str]]
 
     @classmethod
     def load(cls, programme: CertificationProgramme) -> "ProgrammeFacts":
@@ -85,6 +94,7 @@ class ProgrammeFacts:
             required_keys=frozenset(str(course.translation_key) for course in courses),
             course_titles=[[course.title, english.get(course.translation_key, course.title)] for course in courses],
             signatories=[_frozen_signatory(signatory) for signatory in programme.signatories.all()],
+            alignments=frozen_alignments(indicators_of_courses(courses)),
         )
 
 
@@ -146,6 +156,23 @@ def issue_certificate(
         if supersedes is not None:
             supersedes.is_current = False
             supersedes.save(update_fields=["is_current"])
+        content = {
+            "holder_name_zh": profile.name_zh or profile.name_en,
+            "holder_name_en": profile.name_en or profile.name_zh,
+            "school": profile.school,
+            "county": profile.county,
+            "programme_name_zh": programme.name_zh,
+            "programme_name_en": programme.name_en,
+            "hours": record.hours,
+            "score": record.score_for(facts.required_keys) if programme.minimum_score is not None else None,
+            "courses": facts.course_titles,
+            "signatories": facts.signatories,
+            "alignments": facts.alignments,
+            "valid_until": programme.valid_until(issued_on),
+        }
+        if origin == Certificate.Origin.CORRECTION and supersedes is not None:
+            # A corrected name is no new attainment: the rest says what the old certificate said, valid as long.
+            content.update({field: getattr(supersedes, field) for field in Certificate.KEPT_BY_CORRECTION})
         certificate = Certificate.objects.create(
             user=user,
             programme=programme,
@@ -153,25 +180,21 @@ def issue_certificate(
             public_id=new_public_id(),
             verification_code=new_verification_code(),
             serial=serial,
-            holder_name_zh=profile.name_zh or profile.name_en,
-            holder_name_en=profile.name_en or profile.name_zh,
-            school=profile.school,
-            county=profile.county,
-            programme_name_zh=programme.name_zh,
-            programme_name_en=programme.name_en,
-            hours=record.hours,
-            score=record.score_for(facts.required_keys) if programme.minimum_score is not None else None,
-            courses=facts.course_titles,
-            signatories=facts.signatories,
             issued_on=issued_on,
-            valid_until=programme.valid_until(issued_on),
             supersedes=supersedes,
             issued_by=by,
+            **content,
         )
         ApprovalRequest.objects.filter(user=user, programme=programme, status=ApprovalRequest.Status.PENDING).update(
             status=ApprovalRequest.Status.APPROVED, decided_at=timezone.now(), decided_by=by, certificate=certificate
         )
         log(certificate, "certification.issue", user=by, data={"serial": serial, "origin": origin})
+        audit(
+            Action.CERTIFICATE_REISSUED if supersedes is not None else Action.CERTIFICATE_ISSUED,
+            actor=by,
+            target=certificate,
+            changes={"serial": serial, "origin": origin, "supersedes": supersedes.serial if supersedes else None},
+        )
         if supersedes is not None:
             log(supersedes, "certification.supersede", user=by, data={"by": serial})
         if render_later:
@@ -223,6 +246,7 @@ def certificate_snapshot(certificate: Certificate, organisation_settings: Organi
             )
             for signatory in certificate.signatories
         ),
+        alignments=tuple(tuple(alignment) for alignment in certificate.alignments),
         logo=_local_path(logo.file) if logo else None,
         title_zh=programme.certificate_title_zh,
         title_en=programme.certificate_title_en,
@@ -275,7 +299,7 @@ def complete_certificate(
         with transaction.atomic():
             certificate = (
                 Certificate.objects.select_for_update(of=("self",))
-                .select_related("programme", "user")
+                .select_related("programme", "user", "supersedes")
                 .get(pk=certificate_id)
             )
             if certificate.status != Certificate.Status.PENDING:
@@ -292,10 +316,15 @@ def complete_certificate(
             certificate.pdf.name = stored
             certificate.pdf_sha256 = signed.sha256
             certificate.signer_fingerprint = signed.signer_fingerprint
+            certificate.pades_level = signed.pades_level
+            certificate.long_term_fallback = signed.long_term_fallback
             certificate.status = Certificate.Status.ISSUED
             certificate.signed_at = timezone.now()
             certificate.save()
+            transparency_log.append(certificate)
             log(certificate, "certification.sign", data={"sha256": signed.sha256, "pades": signed.pades_level})
+            if signed.long_term_fallback:
+                logger.info("%s is %s, not B-LT: %s", certificate, signed.pades_level, signed.long_term_fallback)
             if then is not None:
                 then(certificate)
             transaction.on_commit(lambda: send_certificate_issued(certificate))
@@ -320,8 +349,9 @@ def issue_and_complete(user, programme, *, organisation_settings=None, then=None
     return certificate
 
 
-def revoke_certificate(certificate: Certificate, *, reason: str, by) -> Certificate:
-    """Revoke a certificate (it stays current, so eligibility does not issue it again); logged, teacher told."""
+def revoke_certificate(certificate: Certificate, *, reason: str, by, tell_holder: bool = True) -> Certificate:
+    """Revoke a certificate (it stays current, so eligibility does not issue it again); logged, teacher told unless
+    ``tell_holder`` is false (a name correction tells them of the whole correction at once)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("A revocation needs a reason.")
@@ -334,8 +364,17 @@ def revoke_certificate(certificate: Certificate, *, reason: str, by) -> Certific
         certificate.revoked_by = by
         certificate.revocation_reason = reason
         certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
+        transparency_log.append(certificate)
         log(certificate, "certification.revoke", user=by, data={"reason": reason})
-        transaction.on_commit(lambda: _notify_revoked(certificate.pk))
+        audit(
+            Action.CERTIFICATE_REVOKED,
+            actor=by,
+            target=certificate,
+            changes={"status": [Certificate.Status.ISSUED, Certificate.Status.REVOKED]},
+            reason=reason,
+        )
+        if tell_holder:
+            transaction.on_commit(lambda: _notify_revoked(certificate.pk))
     return certificate
 
 
@@ -371,6 +410,7 @@ def request_approval(user, programme: CertificationProgramme) -> ApprovalRequest
 def approve(request: ApprovalRequest, *, by) -> Certificate:
     certificate = issue_certificate(request.user, request.programme, origin=Certificate.Origin.APPROVAL, by=by)
     log(request, "certification.approve", user=by, data={"serial": certificate.serial})
+    audit(Action.CERTIFICATE_APPROVED, actor=by, target=request, changes={"certificate": certificate.serial})
     return certificate
 
 
@@ -381,4 +421,5 @@ def reject(request: ApprovalRequest, *, by, note: str = "") -> ApprovalRequest:
     request.note = note
     request.save(update_fields=["status", "decided_at", "decided_by", "note"])
     log(request, "certification.reject", user=by, data={"note": note})
+    audit(Action.CERTIFICATE_REJECTED, actor=by, target=request, reason=note)
     return request

@@ -43,4 +43,6 @@ def find_by_public_id(text: str) -> Certificate | None:
 
 
 def find_by_pdf_hash(sha256: str) -> Certificate | None:
-    return Certificate.objects.issued().select_related("superseded_by").filter(pdf_sha256=sha256).first()
+    """The certificate whose issued PDF, or one of whose archival (timestamped) versions, has this SHA-256."""
+    issued = Certificate.objects.issued().select_related("superseded_by")
+    return issued.filter(pdf_sha256=sha256).first() or issued.filter(archives__sha256=sha256).first()

@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from accounts.network import client_address
+from core.network import client_address
 
 DEFAULT_LOOKUPS_PER_MINUTE = 30
 DEFAULT_UNKNOWN_PER_HOUR = 20

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.page_cache import cached_page, page_cache_key, store_page
 
 from ..registry.lookup import find_by_code, find_by_pdf_hash, find_by_public_id
+from ..transparency.log import inclusion_for
 from .pdf import PdfVerdict, upload_limit, verify_certificate_pdf
 from .throttling import allow_lookup, record_unknown
 
@@ -33,7 +34,8 @@ def _answer(request, certificate, *, code=""):
     if certificate is None:
         record_unknown(request)
         return render(request, "certification/verify.html", {"code": code, "not_found": True}, status=404)
-    return render(request, "certification/verify.html", {"code": code, "certificate": certificate})
+    context = {"code": code, "certificate": certificate, "inclusion": inclusion_for(certificate)}
+    return render(request, "certification/verify.html", context)
 
 
 @never_cache

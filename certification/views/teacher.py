@@ -50,7 +50,7 @@ def certificate_pdf(request, public_id):
     if certificate.status != Certificate.Status.ISSUED or not certificate.pdf:
         raise Http404
     return FileResponse(
-        certificate.pdf.open("rb"),
+        certificate.newest_pdf().open("rb"),
         as_attachment=True,
         filename=f"{certificate.serial}.pdf",
         content_type="application/pdf",

@@ -12,9 +12,13 @@ from wagtail.search import index
 
 from accounts.choices import County
 from core.routing import CachedViewRestrictionsMixin
+from resources.models import Resource
 
 from ..choices import Availability, ExpertiseArea, Language
 from ..fields import ChoiceSetField
+
+# The newest accepted teaching resources shown on an expert's entry; the rest are on the author's resources page.
+EXPERT_RESOURCES = 6
 
 
 class ExpertQuerySet(models.QuerySet):
@@ -188,12 +192,14 @@ class ExpertIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
 
         expert = get_object_or_404(Expert.objects.listed().select_related("photo"), pk=expert_id)
         certificates = certificates_by_user([expert.user_id]).get(expert.user_id, []) if expert.user_id else []
+        resources = list(Resource.objects.public().by(expert.user_id)[:EXPERT_RESOURCES]) if expert.user_id else []
         return self.render(
             request,
             template="community/expert_page.html",
             context_overrides={
                 "expert": expert,
                 "certificates": certificates,
+                "resources": resources,
                 "contact_form": ContactRequestForm() if request.user.is_authenticated else None,
             },
         )

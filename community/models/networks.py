@@ -161,6 +161,15 @@ class CommunityPage(CachedViewRestrictionsMixin, Page):
             .order_by("training_session__starts_at")
         )
 
+    @classmethod
+    def kept_copy(cls, request, page_id):
+        """The reader's copy of the community ``page_id`` as they last saw it, or None: answered by the routing
+        (``core.routing.cached_route``) before the page is read, since what it shows of the reader (member or not,
+        the member list) is in the copy, kept under their own key."""
+        from courses.learner_pages import cached_learner_page, learner_page_key
+
+        return cached_learner_page(request, learner_page_key(request, f"page:{page_id}", [MEMBERS_TOKEN]))
+
     def serve(self, request, *args, **kwargs):
         from courses.learner_cache import FRAGMENT_SECONDS
         from courses.learner_pages import cached_learner_page, learner_page_key, store_learner_page

@@ -4,9 +4,11 @@ from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page
 
+from .. import request_cache
 from ..menu import MENU_CACHE_SECONDS, has_admin_access, menu_generation
+from ..routing import cached_site, host_digest
 
 register = template.Library()
 
@@ -59,15 +61,21 @@ def main_menu(context):
     deleting a page starts a new menu generation (``core.menu``).
     """
     request = context["request"]
-    site = Site.find_for_request(request)
+    site = cached_site(request)
     if site is None:
         return {"home_url": "/", "items": []}
-    key = f"main-menu:{menu_generation(request)}:{site.pk}:{get_language()}"
-    menu = cache.get(key)
+    key = main_menu_key(request)[0]
+    menu = request_cache.get(key)
     if menu is None:
         menu = _build_menu(site, request)
         cache.set(key, menu, MENU_CACHE_SECONDS)
     return menu
+
+
+def main_menu_key(request):
+    """The menu's key: per generation, host (which names the site within a generation) and language; read with the
+    site (``core.routing.read_with_site``)."""
+    return [f"main-menu:{menu_generation(request)}:{host_digest(request)}:{get_language()}"]
 
 
 def _build_menu(site, request):

@@ -1,8 +1,7 @@
 """H5P support: package validation and extraction, the player's server side, re-scoring and our demo library.
 
-- ``package``: reads an uploaded ``.h5p`` zip and rejects anything outside the H5P specification.
-- ``extraction``: writes a validated package to storage under a content-addressed prefix, all or nothing.
-- ``svg``: the check that keeps script out of SVG files.
+- ``package``: reads an uploaded ``.h5p`` zip and rejects anything outside the H5P specification (the zip's
+  safety, its extraction and the SVG/XML checks are shared with SCORM in ``courses.packages``).
 - ``scoring``: re-scores a learner's xAPI ``result.response`` against the package's own answers.
 - ``player``: what a page needs to boot the h5p-standalone player for a package.
 - ``views``: serves package files and saves/restores the player's resume state.

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.snippets.views.snippets import CreateView
 
-from .extraction import content_hash
+from ..packages.storage import content_hash
 from .package import H5PPackageError
 
 

@@ -5,26 +5,22 @@ media it uses) and one folder per library, named ``machineName-major.minor`` or 
 ``library.json``. ``inspect_package`` reads such a file without writing anything and either returns a
 ``PackageManifest`` or raises ``H5PPackageError`` whose message names the file inside the package and the problem.
 
-The checks, in the order a hostile file meets them: the upload's size; that it is a zip at all; each entry's
-name (absolute, ``..``, drive letters, backslashes, control characters, duplicates), type (symlinks), encryption,
-size (per file, in total, by compression ratio, by count) and extension (the H5P core's default whitelists, which
-differ for content and libraries); then ``h5p.json``, ``content/content.json``, every ``library.json``, the
-dependencies, and every SVG (script is refused, see ``courses.h5p.svg``). Entries whose name has a component
-starting with ``.`` or ``_`` are ignored, as the H5P core does, once their name has been checked for safety.
+The zip's safety is the one every package passes (``courses.packages.archive``: size, names, symlinks, sizes and
+ratios, script in SVG/XML), with the H5P core's default extension whitelists, which differ for content and
+libraries; then ``h5p.json``, ``content/content.json``, every ``library.json`` and the dependencies are read.
+Entries whose name has a component starting with ``.`` or ``_`` are ignored, as the H5P core does, once their
+name has been checked for safety.
 """
 
 import json
 import re
-import struct
 import zipfile
-import zlib
-from dataclasses import dataclass, field, fields
-from pathlib import PurePosixPath
+from dataclasses import dataclass, field
+from functools import partial
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .svg import UnsafeSVG, check_svg, check_xml
+from ..packages.archive import PackageError, PackageLimits, extension_of, read_entry, read_package
 
 # The H5P core's defaults (H5PCore::$defaultContentWhitelist and $defaultLibraryWhitelistExtras).
 CONTENT_EXTENSIONS = frozenset(
@@ -32,9 +28,6 @@ CONTENT_EXTENSIONS = frozenset(
     "xls xlsx ppt pptx odt ods odp xml csv diff patch swf md textile vtt webvtt gltf glb".split()
 )
 LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css"}
-# The file types a browser could run script from if one were opened on its own, with their check. The other
-# script-capable types (pdf, swf) are only ever served as downloads (``courses.h5p.views.ATTACHMENT_EXTENSIONS``).
-MARKUP_CHECKS = {".svg": ("SVG", check_svg), ".xml": ("XML", check_xml)}
 
 # The H5P core API that our player implements: h5p-standalone 3.8.2 (package.json, pinned in package-lock.json)
 # bundles the core scripts and styles of h5p-php-library 1.27, the release that introduced the theme font
@@ -51,64 +44,9 @@ MAIN_LIBRARY = re.compile(r"^[$a-z_][0-9a-z_.$]{1,254}$", re.IGNORECASE)
 LANGUAGE = re.compile(r"^[-a-zA-Z]{1,10}$")
 VERSION_NUMBER = re.compile(r"^[0-9]{1,5}$")
 EMBED_TYPES = frozenset({"iframe", "div"})
-WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 EVALUATES_CODE = re.compile(rb"(?<![\w$.])eval\s*\(|\bnew\s+Function\s*\(")
-UNIX_FILE_TYPE_MASK = 0o170000
-UNIX_SYMLINK = 0o120000
-ZIP_ENCRYPTED_FLAG = 0x1
-READ_CHUNK = 64 * 1024
-
-# What a broken or hostile zip can make the zipfile module raise while it is being read.
-ZIP_READ_ERRORS = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    zlib.error,
-    EOFError,
-    OSError,
-    ValueError,
-    NotImplementedError,
-    RuntimeError,
-    struct.error,
-    OverflowError,
-    IndexError,
-    KeyError,
-)
-
-
-class H5PPackageError(Exception):
-    """An uploaded package is rejected. ``str(error)`` is a translated sentence naming the file and the problem."""
-
-    def __init__(self, message, path=""):
-        super().__init__(message)
-        self.message = message
-        self.path = path
-
-    def __str__(self):
-        return str(self.message)
-
-
-@dataclass(frozen=True)
-class PackageLimits:
-    """Limits that keep a package (or a zip bomb) from exhausting memory, disk or time.
-
-    Override any of them with the ``H5P_LIMITS`` setting, e.g. ``H5P_LIMITS = {"max_files": 10000}``.
-    """
-
-    max_upload_bytes: int = 100 * 1024 * 1024
-    max_files: int = 5000
-    max_file_bytes: int = 64 * 1024 * 1024
-    max_total_bytes: int = 256 * 1024 * 1024
-    max_content_json_bytes: int = 2 * 1024 * 1024
-    max_metadata_json_bytes: int = 256 * 1024
-    # Text compresses well, so the ratio is only judged on entries large enough to matter.
-    max_compression_ratio: int = 100
-    ratio_checked_above_bytes: int = 1024 * 1024
-
-    @classmethod
-    def from_settings(cls):
-        overrides = getattr(settings, "H5P_LIMITS", {})
-        known = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in overrides.items() if key in known})
+# An uploaded package is rejected (the shared zip checks raise it too); its message names the file and the problem.
+H5PPackageError = PackageError
 
 
 @dataclass(frozen=True)
@@ -191,55 +129,20 @@ def inspect_package(upload, limits=None) -> PackageManifest:
     """Validate an uploaded ``.h5p`` file (any seekable binary file object) without writing anything.
 
     Returns the ``PackageManifest`` of a valid package; raises ``H5PPackageError`` otherwise. The file
-    position is left wherever reading ended.
+    position is left wherever reading ended. The zip's safety is checked by ``courses.packages.archive``.
     """
-    limits = limits or PackageLimits.from_settings()
-    upload_size = _upload_size(upload)
-    if upload_size == 0:
-        raise H5PPackageError(_("The file is empty: an .h5p package is a zip archive."))
-    if upload_size > limits.max_upload_bytes:
-        raise H5PPackageError(
-            _("The file is %(size)s bytes; packages may be at most %(limit)s bytes.")
-            % {"size": upload_size, "limit": limits.max_upload_bytes}
-        )
-    try:
-        archive = zipfile.ZipFile(upload)
-    except ZIP_READ_ERRORS as error:
-        raise H5PPackageError(_("The file is not a valid zip archive (an .h5p package is one).")) from error
-    with archive:
-        try:
-            return _inspect_archive(archive, upload_size, limits)
-        except ZIP_READ_ERRORS as error:
-            raise H5PPackageError(
-                _("The zip archive is corrupt or truncated and cannot be read (%(reason)s).") % {"reason": error}
-            ) from error
-        except RecursionError as error:
-            raise H5PPackageError(_("A JSON file in the package is nested too deeply to read.")) from error
+    limits = limits or PackageLimits.from_settings("H5P_LIMITS")
+    return read_package(
+        upload,
+        limits,
+        kind=_("an .h5p package"),
+        extension_problem=_extension_problem,
+        read_format=partial(_read_h5p, limits=limits),
+        is_ignored=_is_ignored,
+    )
 
 
-def _upload_size(upload):
-    upload.seek(0, 2)
-    size = upload.tell()
-    upload.seek(0)
-    return size
-
-
-def _inspect_archive(archive, upload_size, limits):
-    infos = archive.infolist()
-    if len(infos) > limits.max_files:
-        raise H5PPackageError(
-            _("The package has %(count)s entries; at most %(limit)s files are allowed.")
-            % {"count": len(infos), "limit": limits.max_files}
-        )
-    entries = _checked_entries(infos, limits)
-    total = sum(info.file_size for info in entries)
-    if total > limits.ratio_checked_above_bytes and total > upload_size * limits.max_compression_ratio:
-        raise H5PPackageError(
-            _("The package unpacks to %(ratio)s times its own size, which is how a zip bomb looks.")
-            % {"ratio": total // max(upload_size, 1)}
-        )
-    by_name = {info.filename: info for info in entries}
-
+def _read_h5p(archive, entries, by_name, *, limits):
     h5p_json = _read_json(archive, by_name, "h5p.json", limits.max_metadata_json_bytes, limits)
     _check_h5p_json(h5p_json)
     content_json = _read_json(archive, by_name, "content/content.json", limits.max_content_json_bytes, limits)
@@ -250,129 +153,25 @@ def _inspect_archive(archive, upload_size, limits):
         for folder, library in libraries.items()
         for script in library.get("preloadedJs", [])
     )
-    for info in entries:
-        suffix = PurePosixPath(info.filename).suffix.lower()
-        if suffix in MARKUP_CHECKS:
-            kind, check = MARKUP_CHECKS[suffix]
-            try:
-                check(read_entry(archive, info, limits.max_file_bytes))
-            except UnsafeSVG as error:
-                raise H5PPackageError(
-                    _("“%(path)s” is refused: the %(kind)s file %(reason)s. %(kind)s files may not carry script.")
-                    % {"path": info.filename, "kind": kind, "reason": error},
-                    info.filename,
-                ) from error
     return PackageManifest(h5p_json, content_json, libraries, entries, evaluates_code)
-
-
-def _checked_entries(infos, limits):
-    """Check every entry's name, type, size and extension; return the files to extract."""
-    seen = set()
-    entries = []
-    total = 0
-    for info in infos:
-        name = info.orig_filename
-        _check_entry_name(name)
-        folded = name.rstrip("/").casefold()
-        if folded in seen:
-            raise H5PPackageError(
-                _("“%(path)s” appears more than once in the package.") % {"path": name.rstrip("/")}, name
-            )
-        seen.add(folded)
-        if (info.external_attr >> 16) & UNIX_FILE_TYPE_MASK == UNIX_SYMLINK:
-            raise H5PPackageError(_("“%(path)s” is a symbolic link, which packages may not contain.") % {"path": name})
-        if info.flag_bits & ZIP_ENCRYPTED_FLAG:
-            raise H5PPackageError(_("“%(path)s” is encrypted, which packages may not be.") % {"path": name}, name)
-        if name.endswith("/") or _is_ignored(name):
-            continue
-        _check_entry_size(info, limits)
-        total += info.file_size
-        if total > limits.max_total_bytes:
-            raise H5PPackageError(
-                _("The package unpacks to more than %(limit)s bytes.") % {"limit": limits.max_total_bytes}, name
-            )
-        _check_extension(name)
-        entries.append(info)
-    return entries
-
-
-def _check_entry_name(name):
-    problem = None
-    if not name or name.startswith("/"):
-        problem = _("an absolute path")
-    elif "\\" in name:
-        problem = _("a backslash in its path")
-    elif WINDOWS_DRIVE.match(name):
-        problem = _("a Windows drive path")
-    elif any(ord(char) < 32 or ord(char) == 127 for char in name):
-        problem = _("a control character in its name")
-    else:
-        parts = name.rstrip("/").split("/")
-        if any(part in ("", ".", "..") for part in parts):
-            problem = _("“..”, “.” or an empty folder in its path")
-    if problem:
-        raise H5PPackageError(
-            _("“%(path)s” is refused: it has %(problem)s, which could write outside the package folder.")
-            % {"path": name.encode("unicode_escape").decode("ascii"), "problem": problem},
-            name,
-        )
 
 
 def _is_ignored(name):
     return any(part.startswith((".", "_")) for part in name.split("/"))
 
 
-def _check_entry_size(info, limits):
-    if info.file_size > limits.max_file_bytes:
-        raise H5PPackageError(
-            _("“%(path)s” is %(size)s bytes; a single file may be at most %(limit)s bytes.")
-            % {"path": info.filename, "size": info.file_size, "limit": limits.max_file_bytes},
-            info.filename,
-        )
-    if (
-        info.file_size > limits.ratio_checked_above_bytes
-        and info.file_size > max(info.compress_size, 1) * limits.max_compression_ratio
-    ):
-        raise H5PPackageError(
-            _("“%(path)s” expands %(ratio)s times when unpacked, which is how a zip bomb looks.")
-            % {"path": info.filename, "ratio": info.file_size // max(info.compress_size, 1)},
-            info.filename,
-        )
-
-
-def _check_extension(name):
+def _extension_problem(name):
     is_content = "/" not in name or name.startswith("content/")
     allowed = CONTENT_EXTENSIONS if is_content else LIBRARY_EXTENSIONS
-    suffix = PurePosixPath(name).suffix.lower().lstrip(".")
-    if suffix not in allowed:
-        where = _("content files") if is_content else _("library files")
-        raise H5PPackageError(
-            _("“%(path)s” has a file type (%(ext)s) that H5P does not allow in %(where)s.")
-            % {"path": name, "ext": f".{suffix}" if suffix else _("no extension"), "where": where},
-            name,
-        )
-
-
-def read_entry(archive, info, limit):
-    """Read one entry, counting the bytes really produced: a header may lie about the size."""
-    if info.file_size > limit:
-        raise H5PPackageError(
-            _("“%(path)s” is %(size)s bytes; at most %(limit)s bytes are allowed for it.")
-            % {"path": info.filename, "size": info.file_size, "limit": limit},
-            info.filename,
-        )
-    chunks = []
-    produced = 0
-    with archive.open(info) as stream:
-        while chunk := stream.read(READ_CHUNK):
-            produced += len(chunk)
-            if produced > info.file_size:
-                raise H5PPackageError(
-                    _("“%(path)s” unpacks to more bytes than the archive declares.") % {"path": info.filename},
-                    info.filename,
-                )
-            chunks.append(chunk)
-    return b"".join(chunks)
+    suffix = extension_of(name)
+    if suffix in allowed:
+        return None
+    where = _("content files") if is_content else _("library files")
+    return _("“%(path)s” has a file type (%(ext)s) that H5P does not allow in %(where)s.") % {
+        "path": name,
+        "ext": f".{suffix}" if suffix else _("no extension"),
+        "where": where,
+    }
 
 
 def _read_json(archive, by_name, path, limit, limits, *, required_message=None):

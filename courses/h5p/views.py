@@ -27,6 +27,13 @@ from .player import PACKAGE_FILE_CSP, STANDALONE_STATIC, activity_iri, frame_csp
 
 # Types for every extension a package may hold (the H5P whitelists); anything else is not served.
 CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "htm": "text/html; charset=utf-8",
+    "webp": "image/webp",
+    "ico": "image/x-icon",
+    "m4v": "video/mp4",
+    "oga": "audio/ogg",
+    "ogv": "video/ogg",
     "js": "text/javascript; charset=utf-8",
     "css": "text/css; charset=utf-8",
     "json": "application/json",
@@ -104,18 +111,22 @@ def _package_shown_to(request, module_id, package_id):
     return package
 
 
-def _granted(token):
+def granted(token, model):
+    """``(module, package, site origin, user)`` of a valid token for a package of ``model``; else 403."""
     try:
-        return check_content_token(token)
+        module, package, origin, user = check_content_token(token)
     except ContentAccessDenied as error:
         raise PermissionDenied from error
+    if not isinstance(package, model):
+        raise PermissionDenied
+    return module, package, origin, user
 
 
 @xframe_options_exempt  # framed by the site's pages on another origin; frame-ancestors names which
 @require_http_methods(["GET", "HEAD"])
 def player_frame(request, token):
     """The document inside a player's sandboxed frame: h5p-standalone and our relay, nothing of the site."""
-    module, package, parent_origin, user = _granted(token)
+    module, package, parent_origin, user = granted(token, H5PPackage)
     origin = f"{request.scheme}://{request.get_host()}"
     saved_state = (
         ContentUserData.objects.filter(user=user, package=package, sub_content_id="0", data_type="state")
@@ -158,13 +169,19 @@ def package_file(request, token, path):
     lives; ``private`` keeps shared caches from serving it to someone else. Any origin may read it (the frame's
     origin is opaque): the token, not the origin, is the permission.
     """
-    _, package, _, _ = _granted(token)
+    _, package, _, _ = granted(token, H5PPackage)
+    return serve_package_file(package, path, LIBRARY_EXTENSIONS, PACKAGE_FILE_CSP)
+
+
+def serve_package_file(package, path, extensions, csp):
+    """The response for one file of ``package`` (H5P or SCORM) whose extension is among ``extensions``,
+    under the Content-Security-Policy ``csp``; 404 for any other path."""
     suffix = PurePosixPath(path).suffix.lower().lstrip(".")
     parts = path.split("/")
     if (
         not SAFE_PATH.match(path)
         or any(part in (".", "..") or part.startswith((".", "_")) for part in parts)
-        or suffix not in LIBRARY_EXTENSIONS
+        or suffix not in extensions
     ):
         raise Http404
     name = package.file_path(path)
@@ -191,7 +208,7 @@ def package_file(request, token, path):
             stored, content_type=content_type, as_attachment=attachment, filename=parts[-1] if attachment else ""
         )
     response["Cache-Control"] = f"private, max-age={token_lifetime()}"
-    response["Content-Security-Policy"] = PACKAGE_FILE_CSP
+    response["Content-Security-Policy"] = csp
     response["X-Content-Type-Options"] = "nosniff"
     response["Access-Control-Allow-Origin"] = "*"
     response["Referrer-Policy"] = "no-referrer"

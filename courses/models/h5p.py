@@ -5,9 +5,47 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from ..h5p.extraction import content_hash, extract_package, remove_files, remove_prefix, storage_prefix_for
 from ..h5p.package import inspect_package
 from ..h5p.scoring import rescore_statement
+from ..packages.storage import content_hash, extract_package, remove_files, remove_prefix, storage_prefix_for
+
+
+def store_package(model, upload, user, *, storage, root, inspect, fields):
+    """Validate, extract and record an upload as a row of ``model`` (``H5PPackage``, ``ScormPackage``).
+
+    An upload identical to one already stored returns that row and writes nothing. ``inspect()`` validates the
+    upload and returns its manifest (with ``entries``, ``size_bytes``, ``file_count``), or raises; ``fields(manifest)``
+    gives the model's own columns. On any failure no file stays in storage and no row is created.
+    """
+    storage = storage or default_storage
+    sha256 = content_hash(upload)
+    existing = model.objects.filter(content_hash=sha256).first()
+    if existing is not None:
+        return existing
+    manifest = inspect()
+    prefix = storage_prefix_for(root, sha256)
+    written = extract_package(upload, manifest.entries, storage, prefix)
+    try:
+        with transaction.atomic():
+            return model.objects.create(
+                content_hash=sha256,
+                storage_prefix=prefix,
+                size_bytes=manifest.size_bytes,
+                file_count=manifest.file_count,
+                original_filename=(getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255],
+                uploaded_by=user if user is not None and user.is_authenticated else None,
+                **fields(manifest),
+            )
+    except IntegrityError:
+        # The same file uploaded at the same moment: the winner's files are these very files.
+        existing = model.objects.filter(content_hash=sha256).first()
+        if existing is not None:
+            return existing
+        remove_files(storage, written)
+        raise
+    except BaseException:
+        remove_files(storage, written)
+        raise
 
 
 class H5PPackage(models.Model):
@@ -51,45 +89,27 @@ class H5PPackage(models.Model):
         ``upload`` is any binary file object (an ``UploadedFile``, an open file, ``ContentFile``). An upload
         identical to one already stored returns the existing package and writes nothing. A rejected package
         raises ``courses.h5p.package.H5PPackageError`` with a translated message naming the file inside the
-        package and the problem; a storage failure raises its subclass ``H5PStorageError``. Either way no
-        file stays in storage and no row is created.
+        package and the problem; a storage failure raises its subclass
+        ``courses.packages.storage.PackageStorageError``. Either way no file stays in storage and no row is created.
         """
-        storage = storage or default_storage
-        sha256 = content_hash(upload)
-        existing = cls.objects.filter(content_hash=sha256).first()
-        if existing is not None:
-            return existing
-        manifest = inspect_package(upload, limits)
-        prefix = storage_prefix_for(sha256)
-        written = extract_package(upload, manifest, storage, prefix)
-        try:
-            with transaction.atomic():
-                return cls.objects.create(
-                    title=manifest.title.strip()[:255],
-                    main_library=manifest.main_library,
-                    main_library_version=manifest.main_library_version,
-                    licence=manifest.licence[:40],
-                    language=manifest.language,
-                    content_hash=sha256,
-                    storage_prefix=prefix,
-                    size_bytes=manifest.size_bytes,
-                    file_count=manifest.file_count,
-                    original_filename=(getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255],
-                    h5p_json=manifest.h5p_json,
-                    content_json=manifest.content_json,
-                    evaluates_code=manifest.evaluates_code,
-                    uploaded_by=user if user is not None and user.is_authenticated else None,
-                )
-        except IntegrityError:
-            # The same file uploaded at the same moment: the winner's files are these very files.
-            existing = cls.objects.filter(content_hash=sha256).first()
-            if existing is not None:
-                return existing
-            remove_files(storage, written)
-            raise
-        except BaseException:
-            remove_files(storage, written)
-            raise
+        return store_package(
+            cls,
+            upload,
+            user,
+            storage=storage,
+            root="h5p",
+            inspect=lambda: inspect_package(upload, limits),
+            fields=lambda manifest: {
+                "title": manifest.title.strip()[:255],
+                "main_library": manifest.main_library,
+                "main_library_version": manifest.main_library_version,
+                "licence": manifest.licence[:40],
+                "language": manifest.language,
+                "h5p_json": manifest.h5p_json,
+                "content_json": manifest.content_json,
+                "evaluates_code": manifest.evaluates_code,
+            },
+        )
 
     def rescore(self, statement, sub_responses=None):
         """The score this package really gives for an xAPI statement, or None when its type cannot be re-scored.

@@ -19,6 +19,7 @@ from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from accounts.access import has_staff_access
+from competencies.panels import indicator_panel, indicators_field
 from core.blocks import RICH_TEXT_FEATURES
 from core.page_cache import anonymous_page_key, store_page
 from core.routing import CachedViewRestrictionsMixin
@@ -109,6 +110,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
     prerequisites = ParentalManyToManyField(
         "self", verbose_name=_("prerequisite courses"), blank=True, symmetrical=False, related_name="+"
     )
+    competency_indicators = indicators_field("courses")
     enrolment_opens = models.DateTimeField(_("enrolment opens"), null=True, blank=True)
     enrolment_closes = models.DateTimeField(_("enrolment closes"), null=True, blank=True)
     cover_image = models.ForeignKey(
@@ -129,6 +131,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         ),
         FieldPanel("trainers"),
         FieldPanel("prerequisites"),
+        indicator_panel(),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("enrolment_opens"), FieldPanel("enrolment_closes")])],
             heading=_("Enrolment window"),
@@ -204,8 +207,9 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
         _("pass mark (%)"),
         default=80,
         validators=[MaxValueValidator(100)],
-        help_text=_("Used when the completion rule asks for an H5P score; a quiz has its own pass mark."),
+        help_text=_("Used when the completion rule asks for an H5P or SCORM score; a quiz has its own pass mark."),
     )
+    competency_indicators = indicators_field("modules")
 
     content_panels = Page.content_panels + [
         FieldPanel("body"),
@@ -213,6 +217,7 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
             [FieldPanel("estimated_minutes"), FieldPanel("completion_rule"), FieldPanel("pass_mark")],
             heading=_("Completion"),
         ),
+        indicator_panel(),
     ]
     search_fields = Page.search_fields + [index.SearchField("body")]
     parent_page_types = ["courses.CoursePage"]
@@ -227,6 +232,11 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
         if self.completion_rule == CompletionRule.QUIZ_PASSED:
             if not self.blocks_of_type("quiz"):
                 raise ValidationError({"completion_rule": _("This completion rule needs a quiz in the body.")})
+        elif CompletionRule(self.completion_rule).is_scorm:
+            if not self.scorm_package_ids:
+                raise ValidationError(
+                    {"completion_rule": _("This completion rule needs a SCORM package in the body.")}
+                )
         elif self.completion_rule != CompletionRule.VIEWED and not self.h5p_package_ids:
             raise ValidationError(
                 {"completion_rule": _("This completion rule needs at least one H5P activity in the body.")}
@@ -267,6 +277,16 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
                 ids.append(package_id)
         return ids
 
+    @property
+    def scorm_package_ids(self):
+        """The SCORM packages this module's body shows, in order, each once."""
+        ids = []
+        for value in self.blocks_of_type("scorm"):
+            package_id = value.get("package")
+            if isinstance(package_id, int) and package_id not in ids:
+                ids.append(package_id)
+        return ids
+
     def blocks_of_type(self, block_type):
         """The raw values of the body's blocks of ``block_type``, in order (no block is loaded)."""
         return [block.get("value") or {} for block in self.body.raw_data if block.get("type") == block_type]
@@ -287,7 +307,7 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
 
         def render():
             response = super(ModulePage, self).serve(request, *args, **kwargs)
-            if self.h5p_package_ids:
+            if self.h5p_package_ids or self.scorm_package_ids:
                 # The player module reads the models (through the module's blocks): imported when a page is served.
                 from ..h5p.player import page_csp
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Assurance
@@ -79,7 +80,8 @@ class H5PAttempt(models.Model):
     module = models.ForeignKey("courses.ModulePage", verbose_name=_("module"), on_delete=models.CASCADE)
     package = models.ForeignKey("courses.H5PPackage", verbose_name=_("H5P package"), on_delete=models.CASCADE)
     number = models.PositiveIntegerField(_("attempt number"))
-    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # Given by the intake, so that an attempt opened and closed by one statement starts and finishes at one instant.
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     raw_score = models.DecimalField(_("raw score"), max_digits=8, decimal_places=2, null=True, blank=True)
     max_score = models.DecimalField(_("maximum score"), max_digits=8, decimal_places=2, null=True, blank=True)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from lms.education_cloud import education_cloud_app, origin_of
 from lms.security import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -39,6 +40,11 @@ INSTALLED_APPS = [
     "notifications",
     "discussions",
     "feedback",
+    "competencies",
+    "resources",
+    "audit",
+    "privacy",
+    "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -76,6 +82,10 @@ INSTALLED_APPS = [
 # added in the Django admin.
 SOCIAL_PROVIDERS = env_list("SOCIAL_PROVIDERS")
 INSTALLED_APPS += [f"allauth.socialaccount.providers.{name}" for name in SOCIAL_PROVIDERS]
+# The education cloud's OpenID Connect sign-in (README, "Signing in with the education cloud"). The provider app is
+# always installed; without OIDC_ISSUER and OIDC_CLIENT_ID it has no configured application and the sign-in page
+# offers nothing more.
+INSTALLED_APPS += ["allauth.socialaccount.providers.openid_connect"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -88,7 +98,12 @@ MIDDLEWARE = [
     # After CSRF, which parses the upload; before any view can store it.
     "lms.antivirus.UploadScanMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (the keys name the reader), before the first middleware that reads one of them.
+    "core.request_cache.CachePrefetchMiddleware",
     "accounts.middleware.AdminRequiresMFAMiddleware",
+    "accounts.middleware.ConsentRequiredMiddleware",
+    # After authentication: audit entries written while serving a request name its address (audit.context).
+    "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -168,11 +183,13 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Failed sign-ins: 5 per account in 5 minutes; a whole school shares one IP address, so the per-IP limit is wider.
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/5m/key"}
 # How many proxies of ours stand before the app server (the load balancer is one): every rate limit, allauth's
-# and ours, counts the client address they saw (accounts.network). 0: the connection's own address.
+# and ours, counts the client address they saw (core.network). 0: the connection's own address.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Statements one learner may post per minute (courses.xapi): a long QuestionSet sends a few dozen.
 XAPI_STATEMENTS_PER_MINUTE = int(os.environ.get("XAPI_STATEMENTS_PER_MINUTE", "120"))
+# SCORM commits per learner per minute (courses/scorm/tracking.py); a SCO commits on every page and at the end.
+SCORM_COMMITS_PER_MINUTE = int(os.environ.get("SCORM_COMMITS_PER_MINUTE", "120"))
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Teachers land on My learning after signing in; the account adapter sends staff to the admin.
 LOGIN_REDIRECT_URL = "courses:dashboard"
@@ -183,8 +200,17 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 MFA_TOTP_ISSUER = "IE Academy"
+OIDC_PROVIDER_ID = "education-cloud"  # in the callback URL: /accounts/oidc/education-cloud/login/callback/
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = env_list("OIDC_SCOPES", "openid,profile,email")
+# Shown on the sign-in button; empty: "教育雲端帳號" in Chinese, "Education Cloud" in English.
+OIDC_DISPLAY_NAME = os.environ.get("OIDC_DISPLAY_NAME", "")
 # Social sign-in posts a form that redirects to the provider, which form-action must allow.
-CONTENT_SECURITY_POLICY = content_security_policy(form_targets=["https:"] if SOCIAL_PROVIDERS else [])
+CONTENT_SECURITY_POLICY = content_security_policy(
+    form_targets=(["https:"] if SOCIAL_PROVIDERS else []) + ([origin_of(OIDC_ISSUER)] if OIDC_ISSUER else [])
+)
 # Wagtail's page previews and the H5P player frame our own pages.
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SOCIALACCOUNT_PROVIDERS = {
@@ -199,6 +225,19 @@ SOCIALACCOUNT_PROVIDERS = {
     for name in SOCIAL_PROVIDERS
     if os.environ.get(f"SOCIAL_{name.upper()}_CLIENT_ID")
 }
+if OIDC_ISSUER and OIDC_CLIENT_ID:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            education_cloud_app(
+                OIDC_PROVIDER_ID, OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_SCOPES, OIDC_DISPLAY_NAME
+            )
+        ]
+    }
+# An education cloud account whose e-mail the provider has verified signs in to the local account with that
+# address and is connected to it (education_cloud_app turns e-mail authentication on for that provider only);
+# an unverified address is never matched, so it never reaches someone else's account.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_ADAPTER = "accounts.education_cloud.SocialAccountAdapter"
 
 # Languages: Traditional Chinese first, English second, both in URLs.
 LANGUAGE_CODE = "zh-hant"
@@ -213,7 +252,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
 # The H5P player (npm h5p-standalone, installed by `make install`) is served from /static/h5p-standalone/.
-STATICFILES_DIRS = [BASE_DIR / "static", ("h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist")]
+# The SCORM run-time (npm scorm-again) from /static/scorm-again/.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist"),
+    ("scorm-again", BASE_DIR / "node_modules" / "scorm-again" / "dist"),
+]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
@@ -272,12 +316,24 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 WAGTAIL_SITE_NAME = "IE Academy"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The site search (search app) keeps a query's ranked list this long, keyed by the index's generation.
+SEARCH_RESULTS_CACHE_SECONDS = int(os.environ.get("SEARCH_RESULTS_CACHE_SECONDS", "300"))
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv", "zip"]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Where the development PKI (certificate signing key, CA) lives: outside the repository's tracked files.
 PKI_ROOT = Path(os.environ.get("PKI_ROOT", BASE_DIR / "var" / "pki"))
+# Sign certificates with a key inside a PKCS#11 module (HSM or smart card) instead of the PKCS#12 file: all three
+# or none (docs/certificates.md). The signer certificate is read from the token (CERTIFICATE_PKCS11_CERTIFICATE_LABEL,
+# default the key label) or, when CERTIFICATE_PKCS11_CERTIFICATE names one, from a file. The user PIN comes from the
+# environment variable CERTIFICATE_PKCS11_PIN only.
+CERTIFICATE_PKCS11_MODULE = os.environ.get("CERTIFICATE_PKCS11_MODULE", "")
+CERTIFICATE_PKCS11_TOKEN_LABEL = os.environ.get("CERTIFICATE_PKCS11_TOKEN_LABEL", "")
+CERTIFICATE_PKCS11_KEY_LABEL = os.environ.get("CERTIFICATE_PKCS11_KEY_LABEL", "")
+CERTIFICATE_PKCS11_CERTIFICATE_LABEL = os.environ.get("CERTIFICATE_PKCS11_CERTIFICATE_LABEL", "")
+CERTIFICATE_PKCS11_CERTIFICATE = os.environ.get("CERTIFICATE_PKCS11_CERTIFICATE", "")
+CERTIFICATE_PKCS11_CHAIN = os.environ.get("CERTIFICATE_PKCS11_CHAIN", "")
 
 DEFAULT_EXCEPTION_REPORTER_FILTER = "lms.error_reports.PersonalDataExceptionReporterFilter"
 LOGGING = {

@@ -1,4 +1,4 @@
-"""Which client a request counts against: one notion (accounts.network) for allauth's sign-in limits and ours.
+"""Which client a request counts against: one notion (core.network) for allauth's sign-in limits and ours.
 
 A client can write anything in ``X-Forwarded-For``; only the entries our own proxies append
 (``TRUSTED_PROXY_COUNT`` of them, from the right) say who the client is.
@@ -7,7 +7,7 @@ A client can write anything in ``X-Forwarded-For``; only the entries our own pro
 import pytest
 from django.test import Client, RequestFactory
 
-from accounts.network import client_address
+from core.network import client_address
 from tests.accounts.factories import PASSWORD, UserFactory
 
 LOGIN = "/zh-hant/accounts/login/"

@@ -16,9 +16,17 @@ from certification.credentials.open_badges import (
     sign_credential,
     verify_credential,
 )
+from tests.certification.ob3_schema import schema_errors
 
 CREDENTIAL_ID = "http://testserver/zh-hant/verify/0f1e2d3c4b5a69788796a5b4c3d2e1f0"
-STATUS_URL = "http://testserver/credentials/status/0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+STATUS_LIST_URL = "http://testserver/credentials/status-list/0"
+STATUS = {
+    "id": f"{STATUS_LIST_URL}#123",
+    "type": "BitstringStatusListEntry",
+    "statusPurpose": "revocation",
+    "statusListIndex": "123",
+    "statusListCredential": STATUS_LIST_URL,
+}
 
 
 @pytest.fixture
@@ -27,7 +35,7 @@ def credential(make_snapshot):
         make_snapshot(),
         credential_id=CREDENTIAL_ID,
         achievement_id="http://testserver/zh-hant/programmes/beginner/",
-        status_url=STATUS_URL,
+        credential_status=STATUS,
     )
 
 
@@ -65,7 +73,7 @@ def test_the_token_is_an_ob3_vc_jwt(credential, published_jwks):
     assert payload["nbf"] < payload["exp"]
     assert payload["validFrom"] == "2026-11-28T00:00:00+08:00"
     assert payload["validUntil"] == "2031-11-27T23:59:59+08:00"
-    assert payload["credentialStatus"] == {"id": STATUS_URL, "type": "1EdTechRevocationList"}
+    assert payload["credentialStatus"] == STATUS
     achievement = payload["credentialSubject"]["achievement"]
     assert achievement["type"] == ["Achievement"]
     assert achievement["criteria"]["narrative"]
@@ -118,7 +126,7 @@ def test_an_expired_credential_is_rejected(make_snapshot, published_jwks):
         make_snapshot(issued_on=date(2015, 1, 1), valid_until=date(2020, 1, 1)),
         credential_id=CREDENTIAL_ID,
         achievement_id="http://testserver/zh-hant/programmes/beginner/",
-        status_url=STATUS_URL,
+        credential_status=STATUS,
     )
 
     with pytest.raises(CredentialInvalid, match="expired"):
@@ -130,7 +138,7 @@ def test_a_credential_without_expiry_has_no_exp(make_snapshot, published_jwks):
         make_snapshot(valid_until=None),
         credential_id=CREDENTIAL_ID,
         achievement_id="http://testserver/zh-hant/programmes/beginner/",
-        status_url=STATUS_URL,
+        credential_status=STATUS,
     )
 
     payload = verify_credential(sign_credential(lifelong), published_jwks)
@@ -143,7 +151,7 @@ def test_a_subject_id_becomes_the_sub_claim(make_snapshot):
         make_snapshot(),
         credential_id=CREDENTIAL_ID,
         achievement_id="http://testserver/zh-hant/programmes/beginner/",
-        status_url=STATUS_URL,
+        credential_status=STATUS,
         subject_id="did:example:teacher-42",
     )
 
@@ -168,3 +176,74 @@ def test_the_kid_is_the_key_thumbprint_and_stable(published_jwks, client):
     assert key["kty"] == "EC" and key["crv"] == "P-256" and key["alg"] == "ES256"
     assert "d" not in key
     assert client.get("/credentials/jwks.json").json() == published_jwks
+
+
+ALIGNMENTS = (
+    (
+        "中小學國際教育能力指標 v1",
+        "Competency indicators for international education v1",
+        "NI-E1",
+        "認識我國的文化特色，表達對本土文化的了解與喜愛。",
+        "Recognise the features of Taiwan's culture and show understanding of it.",
+        "http://testserver/zh-hant/competencies/ie-competencies/v1/NI/NI-E1/",
+    ),
+    (
+        "中小學國際教育能力指標 v1",
+        "Competency indicators for international education v1",
+        "GR-U2",
+        "以世界公民的責任參與國際志工或全球行動。",
+        "Take part in international volunteering or global action as a responsible world citizen.",
+        "http://testserver/zh-hant/competencies/ie-competencies/v1/GR/GR-U2/",
+    ),
+)
+
+
+def test_the_credential_validates_against_the_1edtech_achievement_credential_schema(credential):
+    assert schema_errors(credential) == []
+
+
+def test_a_credential_with_alignments_validates_and_lists_each_indicator(make_snapshot, published_jwks):
+    credential = build_open_badge_credential(
+        make_snapshot(alignments=ALIGNMENTS),
+        credential_id=CREDENTIAL_ID,
+        achievement_id="http://testserver/zh-hant/programmes/beginner/",
+        credential_status=STATUS,
+    )
+
+    assert schema_errors(credential) == []
+    payload = verify_credential(sign_credential(credential), published_jwks)
+    alignment = payload["credentialSubject"]["achievement"]["alignment"]
+    assert [entry["targetCode"] for entry in alignment] == ["NI-E1", "GR-U2"]
+    assert alignment[0] == {
+        "type": ["Alignment"],
+        "targetType": "ceasn:Competency",
+        "targetFramework": "中小學國際教育能力指標 v1 / Competency indicators for international education v1",
+        "targetCode": "NI-E1",
+        "targetName": (
+            "認識我國的文化特色，表達對本土文化的了解與喜愛。 / "
+            "Recognise the features of Taiwan's culture and show understanding of it."
+        ),
+        "targetUrl": "http://testserver/zh-hant/competencies/ie-competencies/v1/NI/NI-E1/",
+    }
+
+
+def test_the_schema_check_catches_a_broken_alignment(make_snapshot):
+    """The validator is not a rubber stamp: an alignment without its target URL or with a made-up type fails."""
+    credential = build_open_badge_credential(
+        make_snapshot(alignments=ALIGNMENTS[:1]),
+        credential_id=CREDENTIAL_ID,
+        achievement_id="http://testserver/zh-hant/programmes/beginner/",
+        credential_status=STATUS,
+    )
+    alignment = credential["credentialSubject"]["achievement"]["alignment"][0]
+    del alignment["targetUrl"]
+    alignment["targetType"] = "Competency"
+
+    errors = schema_errors(credential)
+
+    assert any("targetUrl" in error for error in errors)
+    assert any("targetType" in error for error in errors)
+
+
+def test_a_credential_without_alignments_has_no_alignment_member(credential):
+    assert "alignment" not in credential["credentialSubject"]["achievement"]

@@ -1,6 +1,12 @@
-"""Uploaded PDFs: our signed certificate passes; every tampered, foreign or broken file gets its own verdict."""
+"""Uploaded PDFs: our signed certificate passes; every tampered, foreign or broken file gets its own verdict.
 
+The tampering cases run on each PAdES level we produce: B-B (development PKI), B-LT (the test PKI's signer with
+OCSP, CRL and TSA: validation material in a DSS revision after the signature) and B-LTA (then an archival
+document timestamp and its own DSS update)."""
+
+import hashlib
 import io
+from dataclasses import dataclass
 
 import pytest
 from hypothesis import HealthCheck, given
@@ -8,8 +14,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from pyhanko.pdf_utils.generic import pdf_string
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from reportlab.pdfgen.canvas import Canvas
 
+from certification.documents.long_term import add_archival_timestamp
 from certification.documents.pki import ensure_development_pki
 from certification.documents.rendering import render_certificate_pdf
 from certification.documents.signing import sign_certificate_pdf
@@ -21,9 +29,32 @@ def module_pki(tmp_path_factory):
     return tmp_path_factory.mktemp("pki")
 
 
-@pytest.fixture
-def certificate(make_snapshot):
-    return sign_certificate_pdf(render_certificate_pdf(make_snapshot()))
+LEVELS = ["B-B", "B-LT", "B-LTA"]
+
+
+@dataclass(frozen=True)
+class Document:
+    data: bytes
+    sha256: str
+    signer_fingerprint: str
+    level: str
+
+
+@pytest.fixture(params=LEVELS)
+def certificate(request, make_snapshot):
+    if request.param != "B-B":
+        request.getfixturevalue("ltv_pki")
+    signed = sign_certificate_pdf(render_certificate_pdf(make_snapshot()))
+    data = add_archival_timestamp(signed.data).data if request.param == "B-LTA" else signed.data
+    assert signed.pades_level == ("B-B" if request.param == "B-B" else "B-LT")
+    return Document(data, hashlib.sha256(data).hexdigest(), signed.signer_fingerprint, request.param)
+
+
+def last_signed_byte(data: bytes) -> int:
+    """Where the bytes covered by the last signature or document timestamp end: after it, only a DSS update."""
+    reader = PdfFileReader(io.BytesIO(data))
+    start, length, tail_start, tail_length = reader.embedded_signatures[-1].byte_range
+    return tail_start + tail_length
 
 
 def check(data: bytes) -> PdfVerdict:
@@ -54,9 +85,11 @@ def test_a_flipped_byte_in_the_content_is_caught(certificate):
 
 def test_a_flipped_byte_in_the_signature_value_is_caught(certificate):
     data = bytearray(certificate.data)
-    contents = certificate.data.index(b"/Contents <") + len(b"/Contents <")
-    # Inside the hex-encoded CMS, past its header: the signature bytes themselves.
-    data[contents + 400] = ord("0") if data[contents + 400] != ord("0") else ord("1")
+    signed_data = PdfFileReader(io.BytesIO(certificate.data)).embedded_signatures[0].signed_data
+    value = signed_data["signer_infos"][0]["signature"].native.hex().upper().encode()
+    # Inside the hex-encoded CMS: the signature bytes themselves (not the certificates carried beside them).
+    position = certificate.data.upper().index(value) + len(value) // 2
+    data[position] = ord("0") if data[position] != ord("0") else ord("1")
 
     assert check(bytes(data)) == PdfVerdict.MODIFIED
 
@@ -107,8 +140,12 @@ def test_an_encrypted_pdf_is_refused():
 @pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9, 0.99])
 def test_a_truncated_certificate_is_malformed_or_modified_never_ours(certificate, fraction):
     truncated = certificate.data[: int(len(certificate.data) * fraction)]
+    refusals = {PdfVerdict.MALFORMED, PdfVerdict.MODIFIED}
+    if certificate.level != "B-B":
+        # Cut inside the DSS or timestamp updates after an intact signature: a partial update after signing.
+        refusals.add(PdfVerdict.APPENDED)
 
-    assert check(truncated) in {PdfVerdict.MALFORMED, PdfVerdict.MODIFIED}
+    assert check(truncated) in refusals
 
 
 def test_a_50_mb_upload_is_refused_before_parsing(certificate):
@@ -160,15 +197,26 @@ def test_no_single_byte_change_is_accepted_or_crashes(certificate, position, val
     index = int(position * len(data))
     data[index] ^= value
 
-    # A change may leave the signed bytes intact only where the signature value's hex padding is (zeros that are
-    # not part of the CMS); everywhere else it must be refused.
+    # A change may leave the signed bytes intact only where a signature value's hex padding is (zeros that are
+    # not part of the CMS), or, in B-LT/B-LTA, in the DSS update after the last signature, which no signature
+    # covers: there only the registry's SHA-256 of the whole file catches it (the upload page then refuses it).
     result = verify_certificate_pdf(bytes(data))
 
     assert result.verdict in set(PdfVerdict)
     if result.verdict == PdfVerdict.SIGNED_BY_US:
         assert result.sha256 != certificate.sha256
-        signature_start = certificate.data.index(b"/Contents <")
-        assert signature_start < index < certificate.data.index(b">", signature_start)
+        in_padding = any(
+            start < index < certificate.data.index(b">", start) for start in _signature_values(certificate.data)
+        )
+        in_unsigned_tail = certificate.level != "B-B" and index >= last_signed_byte(certificate.data)
+        assert in_padding or in_unsigned_tail
+
+
+def _signature_values(data: bytes):
+    start = data.find(b"/Contents <")
+    while start != -1:
+        yield start
+        start = data.find(b"/Contents <", start + 1)
 
 
 @hypothesis_settings(max_examples=100, deadline=None)

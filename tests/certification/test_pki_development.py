@@ -9,8 +9,15 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, pkcs12
 from django.core.management import call_command
 
-from certification.documents.pki import CA_CERTIFICATE, CA_KEY, CREDENTIAL_KEY, SIGNER_P12, ensure_development_pki
-from tests.certification.conftest import TEST_PASSPHRASE
+from certification.documents.pki import (
+    CA_CERTIFICATE,
+    CA_KEY,
+    CREDENTIAL_KEY,
+    SIGNER_P12,
+    TRANSPARENCY_LOG_KEY,
+    ensure_development_pki,
+)
+from tests.conftest import TEST_PASSPHRASE
 
 
 @pytest.fixture
@@ -26,8 +33,8 @@ def snapshot_of(root):
 def test_first_run_creates_ca_signer_and_credential_key(fresh_root):
     pki = ensure_development_pki()
 
-    assert set(pki.created) == {CA_KEY, CA_CERTIFICATE, SIGNER_P12, CREDENTIAL_KEY}
-    assert set(snapshot_of(fresh_root)) == {CA_KEY, CA_CERTIFICATE, SIGNER_P12, CREDENTIAL_KEY}
+    assert set(pki.created) == {CA_KEY, CA_CERTIFICATE, SIGNER_P12, CREDENTIAL_KEY, TRANSPARENCY_LOG_KEY}
+    assert set(snapshot_of(fresh_root)) == {CA_KEY, CA_CERTIFICATE, SIGNER_P12, CREDENTIAL_KEY, TRANSPARENCY_LOG_KEY}
 
 
 def test_a_second_run_changes_nothing(fresh_root):
@@ -58,8 +65,8 @@ def test_two_processes_racing_on_first_use_create_one_set_of_keys(fresh_root):
     with multiprocessing.get_context("fork").Pool(2) as pool:
         results = pool.map(ensure_development_pki, [fresh_root, fresh_root])
 
-    assert sorted(len(result.created) for result in results) == [0, 4]
-    assert set(snapshot_of(fresh_root)) == {CA_KEY, CA_CERTIFICATE, SIGNER_P12, CREDENTIAL_KEY}
+    assert sorted(len(result.created) for result in results) == [0, 5]
+    assert set(snapshot_of(fresh_root)) == {CA_KEY, CA_CERTIFICATE, SIGNER_P12, CREDENTIAL_KEY, TRANSPARENCY_LOG_KEY}
 
 
 def test_private_keys_are_readable_by_the_owner_only(fresh_root):

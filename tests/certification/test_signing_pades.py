@@ -12,8 +12,8 @@ from pyhanko_certvalidator import ValidationContext
 from certification.documents.pki import CA_CERTIFICATE, SIGNER_P12
 from certification.documents.rendering import render_certificate_pdf
 from certification.documents.signing import SigningKeyUnavailable, platform_signer, sign_certificate_pdf
-from tests.certification.conftest import TEST_PASSPHRASE
 from tests.certification.poppler import pdfsig, pdftotext
+from tests.conftest import TEST_PASSPHRASE
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from django.core.files.storage import FileSystemStorage
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from courses.h5p.extraction import extract_package
 from courses.h5p.package import H5PPackageError, PackageLimits, inspect_package
+from courses.packages.storage import extract_package
 
 from .h5p_packages import build_package, h5p_json, library_json
 
@@ -88,7 +88,7 @@ def check(data):
         storage = FileSystemStorage(location=root)
         folder = (Path(root) / "h5p" / "fuzz").resolve()
         try:
-            written = extract_package(io.BytesIO(data), manifest, storage, "h5p/fuzz/")
+            written = extract_package(io.BytesIO(data), manifest.entries, storage, "h5p/fuzz/")
         except H5PPackageError:
             written = []
         for path in Path(root).rglob("*"):

@@ -8,9 +8,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 
-from courses.h5p.extraction import H5PStorageError
 from courses.h5p.package import H5PPackageError
 from courses.models import H5PPackage
+from courses.packages.storage import PackageStorageError as H5PStorageError
 
 from .factories import UserFactory
 from .h5p_packages import (

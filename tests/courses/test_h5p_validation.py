@@ -386,7 +386,7 @@ def declared_size_patched(data, name, size):
 def test_size_declared_smaller_than_the_real_bytes(name, tmp_path):
     from django.core.files.storage import FileSystemStorage
 
-    from courses.h5p.extraction import extract_package
+    from courses.packages.storage import extract_package
 
     data = declared_size_patched(build_package(), name, 4)
     try:
@@ -396,7 +396,7 @@ def test_size_declared_smaller_than_the_real_bytes(name, tmp_path):
         return
     storage = FileSystemStorage(location=tmp_path)
     with pytest.raises(H5PPackageError):
-        extract_package(io.BytesIO(data), manifest, storage, "h5p/x/")
+        extract_package(io.BytesIO(data), manifest.entries, storage, "h5p/x/")
     assert list(tmp_path.rglob("*")) == [tmp_path / "h5p"]
 
 

@@ -448,3 +448,48 @@ def test_no_statement_crashes_the_intake(quiz_module, quiz_package, learner, par
         xapi.receive(learner, payload)
     except xapi.StatementRejected as rejection:
         assert str(rejection) and rejection.status in (400, 403, 404, 413)
+
+
+class TestProgressAfterTheCommit:
+    """The module's progress is re-derived after the statement's transaction, and only when the closed attempt may
+    prove more than the progress shows (``courses.progress.settle_module``): skipping must never leave it wrong."""
+
+    def test_a_worse_attempt_after_passing_changes_nothing(self, quiz_module, quiz_package, learner):
+        client = client_for(learner)
+        for right in (True, False):
+            for body in quiz_answers(quiz_package, right=right):
+                assert post(client, quiz_module, quiz_package, body).status_code == 201
+        progress = ModuleProgress.objects.get(user=learner, module=quiz_module)
+        assert progress.is_completed and progress.best_score == 100
+        assert H5PAttempt.objects.filter(user=learner, module=quiz_module).count() == 2
+
+    def test_the_lowest_package_raised_after_completion_raises_the_score(self, course, quiz_package, learner):
+        second = H5PPackage.from_upload(ContentFile(build_quiz_package(QUIZ, title="Second quiz"), name="second.h5p"))
+        module = module_with(course, quiz_package, pass_mark=50)
+        module.body = [("h5p", {"package": quiz_package, "title": ""}), ("h5p", {"package": second, "title": ""})]
+        module.save_revision().publish()
+        client = client_for(learner)
+
+        def play(package, right):
+            for body in quiz_answers(package, right=right):
+                assert post(client, module, package, body).status_code == 201
+            return ModuleProgress.objects.get(user=learner, module=module)
+
+        assert not play(quiz_package, True).is_completed  # the second package not done yet
+        progress = play(second, False)
+        assert progress.is_completed and progress.best_score == 50  # the lowest package's best
+        # 100 on the lower package is more than the module's 50: re-derived, the score rises.
+        assert play(second, True).best_score == 100
+        # 50 on either package now proves nothing more: skipped, and the score rightly stays.
+        assert play(quiz_package, False).best_score == 100
+        assert play(second, False).best_score == 100
+
+
+@pytest.mark.django_db
+def test_a_rate_window_counts_its_first_request_and_each_learner_apart(learner):
+    other = UserFactory()
+    assert [xapi.within_rate_limit(learner, scope="test", limit=2) for _request in range(3)] == [True, True, False]
+    assert xapi.within_rate_limit(other, scope="test", limit=2)
+    cache.clear()  # the window's key gone (expired): the next request opens a fresh count
+    assert xapi.within_rate_limit(learner, scope="test", limit=1)
+    assert not xapi.within_rate_limit(learner, scope="test", limit=1)

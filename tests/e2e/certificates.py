@@ -45,21 +45,26 @@ def teacher_one_module_short_of_beginner(email):
     return teacher, modules[-1]
 
 
-def issue_outside_the_browser_loop(user, programme, **kwargs):
-    """Issue, render and sign a certificate from a test.
+def outside_the_browser_loop(function):
+    """``function()``'s result, run in a plain thread (which closes its own database connection afterwards).
 
-    Signing runs pyHanko's asyncio code, which cannot start inside the thread where Playwright's loop runs; a plain
-    thread can (and closes its own database connection afterwards).
+    Signing runs pyHanko's asyncio code, which cannot start inside the thread where Playwright's loop runs: whatever
+    may issue a certificate (issuing itself, or demo content whose teachers become eligible) runs here.
     """
 
-    def issue():
+    def run():
         try:
-            return issue_and_complete(user, programme, **kwargs)
+            return function()
         finally:
             connections.close_all()
 
     with ThreadPoolExecutor(max_workers=1) as executor:
-        return executor.submit(issue).result()
+        return executor.submit(run).result()
+
+
+def issue_outside_the_browser_loop(user, programme, **kwargs):
+    """Issue, render and sign a certificate from a test (``outside_the_browser_loop``)."""
+    return outside_the_browser_loop(lambda: issue_and_complete(user, programme, **kwargs))
 
 
 def qr_code_text(pdf):

@@ -5,7 +5,7 @@ import pytest
 
 from certification.models import Certificate
 from tests.accounts.factories import PASSWORD
-from tests.certification.conftest import platform_pki, session_pki  # noqa: F401 - fixtures
+from tests.certification.conftest import platform_pki  # noqa: F401 - fixtures
 from tests.certification.poppler import pdfsig, pdftotext
 from tests.e2e.certificates import certification_site, qr_code_text, teacher_one_module_short_of_beginner  # noqa: F401
 from tests.e2e.steps import sign_in, text

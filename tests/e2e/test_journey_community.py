@@ -42,9 +42,10 @@ def test_join_a_community_and_find_an_expert_in_chinese(page, communities):
     assert community.memberships.filter(user__email=TEACHER_EMAIL).count() == 1
 
     main_nav.get_by_role("link", name=community_demo.EXPERT_INDEX_FIELDS["zh-hant"]["title"]).click()
-    directory_search = page.get_by_role("search")
+    # The directory's own search landmark: the header's site search is a search landmark on every page too.
+    directory_search = page.get_by_role("search", name=text("Search the expert directory"), exact=True)
     field(directory_search, text("Search")).fill("海外研習")
-    directory_search.get_by_role("button", name=text("Search")).click()
+    directory_search.get_by_role("button", name=text("Search"), exact=True).click()
     page.wait_for_url("**q=*")
     results = page.locator(".expert-list > li")
     names = results.get_by_role("heading").all_inner_texts()
@@ -57,7 +58,8 @@ def test_join_a_community_and_find_an_expert_in_chinese(page, communities):
 
     # A search nobody matches says so instead of showing an empty page.
     page.go_back()
-    field(page.get_by_role("search"), text("Search")).fill("量子糾纏")
-    page.get_by_role("search").get_by_role("button", name=text("Search")).click()
+    directory_search = page.get_by_role("search", name=text("Search the expert directory"), exact=True)
+    field(directory_search, text("Search")).fill("量子糾纏")
+    directory_search.get_by_role("button", name=text("Search"), exact=True).click()
     page.get_by_text(text("No expert matches your search.")).wait_for()
     assert page.locator(".expert-list .card").count() == 0

@@ -10,9 +10,9 @@ from accounts.demo import ADMIN_EMAIL, DEMO_ACCOUNTS, ensure_authenticator
 from accounts.models import User
 from certification.models import Certificate
 from tests.accounts.factories import TeacherProfileFactory
-from tests.certification.conftest import platform_pki, session_pki  # noqa: F401 - fixtures
+from tests.certification.conftest import platform_pki  # noqa: F401 - fixtures
 from tests.e2e.certificates import certification_site, issue_outside_the_browser_loop  # noqa: F401 - fixture
-from tests.e2e.steps import field, label, sign_in, text, totp
+from tests.e2e.steps import code_with_time_to_use, field, label, sign_in, text, totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -49,7 +49,7 @@ def test_administrator_with_mfa_revokes_and_verification_shows_it(page, certific
     code_field.fill(totp(secret, at=time.time() - 3600))
     page.locator("main form").get_by_role("button", name=text("Sign In")).click()
     page.wait_for_url("**/accounts/2fa/authenticate/")
-    field(page, text("Code")).fill(totp(secret))
+    field(page, text("Code")).fill(code_with_time_to_use(secret))
     page.locator("main form").get_by_role("button", name=text("Sign In")).click()
     page.wait_for_url(lambda url: "/2fa/" not in url)
 

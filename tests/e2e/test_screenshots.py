@@ -9,7 +9,7 @@ import pytest
 
 from accounts.demo import TEACHER_EMAIL
 from courses.models import CourseIndexPage, ModulePage
-from tests.certification.conftest import platform_pki, session_pki  # noqa: F401 - fixtures
+from tests.certification.conftest import platform_pki  # noqa: F401 - fixtures
 from tests.certification.poppler import pdftoppm_png
 from tests.e2e.certificates import certification_site, issue_outside_the_browser_loop  # noqa: F401 - fixtures
 from tests.e2e.conftest import DESKTOP

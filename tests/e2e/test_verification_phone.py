@@ -3,7 +3,7 @@ with or without JavaScript, and can go on to check another certificate."""
 
 import pytest
 
-from tests.certification.conftest import platform_pki, session_pki  # noqa: F401 - fixtures
+from tests.certification.conftest import platform_pki  # noqa: F401 - fixtures
 from tests.e2e.certificates import certification_site, issue_outside_the_browser_loop  # noqa: F401 - fixtures
 from tests.e2e.steps import text
 from tests.e2e.test_accessibility import PHONE, full_site  # noqa: F401 - fixture

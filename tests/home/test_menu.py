@@ -34,3 +34,14 @@ def test_the_menu_marks_the_current_page(client, home_page):
     about = StandardPageFactory(parent=home_page, title="關於認證", slug="about", show_in_menus=True)
     nav = menu_titles(client, "/zh-hant/about/")
     assert f'href="{about.url}" aria-current="page"' in nav
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "words"), [("zh-hant", "教學資源"), ("en", "Teaching resources")])
+def test_the_teaching_resources_are_in_the_menu_in_both_languages(client, home_page, language, words):
+    nav = menu_titles(client, f"/{language}/")
+    assert f'<a href="/{language}/resources/">{words}</a>' in nav
+    # On the exchange's own list the link says it is the current page.
+    nav = menu_titles(client, f"/{language}/resources/")
+    assert f'<a href="/{language}/resources/" aria-current="page">{words}</a>' in nav
+    assert client.get(f"/{language}/resources/").status_code == 200

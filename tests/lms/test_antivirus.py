@@ -1,15 +1,11 @@
 """Every upload goes through a real ClamAV daemon (Debian's clamav-daemon) before any view can store it.
 
-The public signature feed is out of reach here, so the session starts its own clamd with its own configuration
-and a one-line signature database written below: the EICAR test file's signature. clamd unpacks archives, so the
-EICAR string inside an .h5p is found as it would be in a real virus.
+The run starts its own clamd (`tests/antivirus.py`, the `scanning` fixture in `tests/conftest.py`) with a one-line
+signature database: the EICAR test file's signature. clamd unpacks archives, so the EICAR string inside an .h5p is
+found as it would be in a real virus.
 """
 
 import io
-import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -24,55 +20,9 @@ from wagtail.users.models import UserProfile
 from courses.models import H5PPackage
 from lms.antivirus import ScannerUnavailable, Verdict, scan
 from lms.roles import TRAINERS, sync_roles
+from tests.antivirus import EICAR, SIGNATURE
 from tests.courses.factories import UserFactory
 from tests.courses.h5p_packages import build_package
-
-CLAMD = shutil.which("clamd") or "/usr/sbin/clamd"
-# The EICAR test file, assembled here so this source file is not itself flagged by a developer's antivirus.
-EICAR = ("X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*").encode()
-SIGNATURE = "IEA.Test.EICAR"
-
-
-@pytest.fixture(scope="session")
-def clamd_socket(tmp_path_factory):
-    """A clamd of our own: its configuration, socket and signature database in a temporary folder."""
-    if not shutil.which(CLAMD):
-        pytest.fail("clamd is missing: scripts/install-system-deps.sh installs clamav-daemon")
-    folder = tmp_path_factory.mktemp("clamd")
-    (folder / "db").mkdir()
-    (folder / "tmp").mkdir()
-    (folder / "db" / "eicar.ndb").write_text(f"{SIGNATURE}:0:*:{EICAR.hex()}\n")
-    sock = folder / "clamd.sock"
-    config = folder / "clamd.conf"
-    config.write_text(
-        f"LocalSocket {sock}\nDatabaseDirectory {folder / 'db'}\nTemporaryDirectory {folder / 'tmp'}\n"
-        f"LogFile {folder / 'clamd.log'}\nForeground yes\nStreamMaxLength 110M\n"
-    )
-    process = subprocess.Popen([CLAMD, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.socket(socket.AF_UNIX) as probe:
-                probe.connect(str(sock))
-                probe.sendall(b"zPING\0")
-                if probe.recv(16).startswith(b"PONG"):
-                    break
-        except OSError:
-            time.sleep(0.2)
-        if process.poll() is not None:
-            pytest.fail(f"clamd stopped: {(folder / 'clamd.log').read_text()}")
-    else:
-        process.terminate()
-        pytest.fail("clamd did not answer within 60 s")
-    yield str(sock)
-    process.terminate()
-    process.wait(timeout=30)
-
-
-@pytest.fixture
-def scanning(settings, clamd_socket):
-    settings.CLAMD_SOCKET = clamd_socket
-    return clamd_socket
 
 
 def admin_client(client, user):

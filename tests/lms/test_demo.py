@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext
 
 from accounts import demo as accounts_demo
 from accounts.models import User
@@ -17,7 +18,8 @@ from courses import demo as courses_demo
 from courses.models import CoursePage, Enrolment
 from home import demo as home_demo
 from lms import demo
-from tests.certification.conftest import platform_pki, session_pki  # noqa: F401 - fixtures
+from resources.models import Resource
+from tests.certification.conftest import platform_pki  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +66,22 @@ def test_synthetic_teachers_fill_a_year_and_the_demo_programmes_and_loading_agai
     demo.load(out)
     assert "already there" in out.getvalue()
     assert (Certificate.objects.count(), Enrolment.objects.count()) == counts
+
+
+def test_every_synthetic_advanced_holder_meets_the_accepted_resource_requirement(demo_site):
+    advanced = CertificationProgramme.objects.get(slug="advanced")
+    assert advanced.minimum_accepted_resources == 1
+    # Every synthetic teacher with an Advanced certificate, whatever its state (a few were revoked or are pending).
+    holders = scale_teachers().filter(certificates__programme=advanced).distinct()
+    assert holders.count() == 150
+    for holder in holders:
+        assert Resource.objects.public().by(holder).exists(), holder.email
+    # The requirement as eligibility reads it, for one holder who got a resource as co-author.
+    co_author = holders.exclude(authored_resources__status="accepted").first()
+    assert co_author is not None
+    requirements = evaluate_eligibility(co_author, advanced).requirements
+    requirement = next(r for r in requirements if str(r.label) == gettext("Teaching resources accepted"))
+    assert requirement.met and requirement.current == 1
 
 
 def test_the_catalogue_shows_no_test_course_and_the_community_has_a_real_name(demo_site, client):

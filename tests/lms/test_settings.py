@@ -34,7 +34,12 @@ def run_django(code, **environment):
 
 def test_no_social_provider_unless_configured():
     assert not settings.SOCIAL_PROVIDERS
-    assert not any(config.name.startswith("allauth.socialaccount.providers.") for config in apps.get_app_configs())
+    # The OpenID Connect provider's code is always installed; it offers nothing until OIDC_ISSUER is set.
+    installed = {config.name for config in apps.get_app_configs()}
+    assert {name for name in installed if name.startswith("allauth.socialaccount.providers.")} == {
+        "allauth.socialaccount.providers.openid_connect"
+    }
+    assert not settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS")
 
 
 def test_social_providers_are_switched_on_from_the_environment():

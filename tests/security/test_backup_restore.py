@@ -17,7 +17,7 @@ from django.urls import reverse
 from certification.models import Certificate
 from certification.registry.issuing import issue_and_complete, revoke_certificate
 from certification.verification.pdf import PdfVerdict, verify_certificate_pdf
-from tests.certification.conftest import platform_pki, session_pki  # noqa: F401
+from tests.certification.conftest import platform_pki  # noqa: F401
 from tests.certification.factories import ProgrammeFactory, TeacherFactory
 
 pytestmark = [

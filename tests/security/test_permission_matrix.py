@@ -22,14 +22,22 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.models import Page, get_page_models
 
-from accounts.models import User
+from accounts.models import PolicyConsent, PolicyVersion, User
 from assessments.attempts import finish_attempt, start_attempt
 from assessments.grading import essays_to_grade
 from assessments.models import Attempt, QuestionCategory, Quiz, QuizDraw
-from certification.models import ApprovalRequest, BulkIssue, Certificate, CertificationProgramme
+from certification.models import (
+    ApprovalRequest,
+    BulkIssue,
+    Certificate,
+    CertificationProgramme,
+    NameCorrectionRequest,
+)
 from community.models import CommunityPage, Expert
+from competencies.demo import SLUG as DEMO_FRAMEWORK
+from competencies.models import Framework, Indicator
 from courses.h5p.access import content_token
-from courses.models import Attendance, CoursePage, H5PPackage, ModulePage, TrainingSession
+from courses.models import Attendance, CoursePage, H5PPackage, ModulePage, ScormPackage, TrainingSession
 from discussions import posting
 from discussions.models import Attachment
 from discussions.views import board_for
@@ -40,21 +48,28 @@ from lms.roles import CERTIFICATION_ADMINISTRATORS, TRAINERS
 from notifications.delivery import notify
 from notifications.unsubscribe import unsubscribe_token
 from reports.models import ReportExport
-from tests.certification.conftest import platform_pki, session_pki  # noqa: F401
+from resources.choices import Status as ResourceStatus
+from resources.models import Resource
+from tests.certification.conftest import platform_pki  # noqa: F401
 from tests.courses.factories import CoursePageFactory
 
 OUR_APPS = (
     "accounts",
+    "audit",
     "assessments",
     "certification",
     "community",
+    "competencies",
     "courses",
     "discussions",
     "feedback",
     "home",
     "lms",
     "notifications",
+    "privacy",
     "reports",
+    "resources",
+    "search",
 )
 
 ROLES = ("anonymous", "teacher", "other_teacher", "trainer", "other_trainer", "cert_admin", "staff_no_mfa")
@@ -78,6 +93,9 @@ class RedirectUnder(str):
     __hash__ = str.__hash__
 
 
+# Someone who has agreed to the terms in force is sent on from the consent page to their learning dashboard.
+DASH = "→/zh-hant/learning/"
+
 # Another course's essay is not found; Django's locale middleware answers a 404 on an unprefixed path by redirecting
 # to the prefixed one, which is then not found (tests/assessments/test_trainers.py follows it).
 ESSAY_404 = RedirectUnder("→/zh-hant/admin/question-bank/grading/")
@@ -94,8 +112,12 @@ URLS = {
     'certification_admin:revoke':                                 (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
     'certification_admin:reissue':                                (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
     'certification_admin:review_request':                         (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'certification_admin:review_name_correction':                 (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'certification_admin:name_correction_evidence':               (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
     'certification_admin:export_csv':                             (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
     'certification_admin:export_zip':                             (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'audit:index':                                                (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'audit:index_results':                                        (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
     'reports:dashboard':                                          (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
     'reports:exports':                                            (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
     'reports:export':                                             (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
@@ -114,6 +136,20 @@ URLS = {
     'wagtailsnippetchoosers_courses_h5ppackage:chosen':           (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
     'wagtailsnippetchoosers_courses_h5ppackage:chosen_multiple':  (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
     'wagtailsnippetchoosers_courses_h5ppackage:create':           (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_courses_scormpackage:list':                    (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_courses_scormpackage:list_results':            (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_courses_scormpackage:add':                     (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_courses_scormpackage:edit':                    (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_courses_scormpackage:delete':                  (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_courses_scormpackage:usage':                   (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_courses_scormpackage:history':                 (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_courses_scormpackage:history_results':         (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippets_courses_scormpackage:copy':                    (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
+    'wagtailsnippetchoosers_courses_scormpackage:choose':           (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_courses_scormpackage:choose_results':   (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_courses_scormpackage:chosen':           (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_courses_scormpackage:chosen_multiple':  (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_courses_scormpackage:create':           (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
     'wagtailsnippets_community_expert:list':                      (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
     'wagtailsnippets_community_expert:list_results':              (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
     'wagtailsnippets_community_expert:add':                       (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
@@ -148,6 +184,15 @@ URLS = {
     'certification_approvalrequest:usage':                        (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
     'certification_approvalrequest:inspect':                      (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
     'certification_approvalrequest:copy':                         (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'certification_namecorrectionrequest:index':                  (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'certification_namecorrectionrequest:index_results':          (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'certification_namecorrectionrequest:add':                    (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'certification_namecorrectionrequest:edit':                   (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'certification_namecorrectionrequest:delete':                 (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'certification_namecorrectionrequest:history':                (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'certification_namecorrectionrequest:history_results':        (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'certification_namecorrectionrequest:usage':                  (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'certification_namecorrectionrequest:copy':                   (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
     'certification_programme:index':                              (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
     'certification_programme:index_results':                      (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
     'certification_programme:add':                                (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
@@ -170,9 +215,37 @@ URLS = {
     'credentials:issuer':                                         (200,    200,  200,  200,   200,   200,   MFA),
     'credentials:jwks':                                           (200,    200,  200,  200,   200,   200,   MFA),
     'credentials:status':                                         (200,    200,  200,  200,   200,   200,   MFA),
+    'credentials:status_list':                                    (200,    200,  200,  200,   200,   200,   MFA),
+    'transparency:sth':                                           (200,    200,  200,  200,   200,   200,   MFA),
+    'transparency:entries':                                       (200,    200,  200,  200,   200,   200,   MFA),
+    'transparency:inclusion':                                     (200,    200,  200,  200,   200,   200,   MFA),
+    'transparency:consistency':                                   (400,    400,  400,  400,   400,   400,   MFA),
     'accounts:profile':                                           (LOGIN,  200,  200,  200,   200,   200,   200),
     'accounts:mfa_required':                                      (LOGIN,  403,  403,  403,   403,   403,   403),
     'accounts:confirm_authenticator':                             (200,    200,  200,  200,   200,   200,   200),
+    'wagtailsnippets_accounts_policyversion:list':                (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'wagtailsnippets_accounts_policyversion:list_results':        (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'wagtailsnippets_accounts_policyversion:add':                 (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'wagtailsnippets_accounts_policyversion:edit':                (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'wagtailsnippets_accounts_policyversion:delete':              (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'wagtailsnippets_accounts_policyversion:usage':               (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'wagtailsnippets_accounts_policyversion:history':             (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'wagtailsnippets_accounts_policyversion:history_results':     (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'wagtailsnippets_accounts_policyversion:copy':                (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'wagtailsnippetchoosers_accounts_policyversion:choose':       (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_accounts_policyversion:choose_results':(LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_accounts_policyversion:chosen':       (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_accounts_policyversion:chosen_multiple':(LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_accounts_policyversion:create':       (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, ADMIN, MFA),
+    'accounts:privacy':                                           (200,    200,  200,  200,   200,   200,   200),
+    'accounts:consent':                                           (LOGIN,  DASH, DASH, DASH,  DASH,  DASH,  DASH),
+    # Under /accounts/: open to privileged accounts without two factors, who may not delete themselves.
+    'privacy:personal_data':                                      (LOGIN,  200,  200,  200,   200,   200,   200),
+    'privacy:ask_for_export':                                     (LOGIN,  405,  405,  405,   405,   405,   405),
+    'privacy:download_export':                                    (LOGIN,  404,  404,  404,   404,   404,   404),
+    'privacy:delete_account':                                     (LOGIN,  200,  200,  200,   200,   200,   200),
+    'privacy:confirm_deletion':                                   (LOGIN,  404,  404,  404,   404,   404,   404),
+    'privacy:account_deleted':                                    (200,    200,  200,  200,   200,   200,   200),
     'courses:dashboard':                                          (LOGIN,  200,  200,  200,   200,   200,   MFA),
     'courses:enrol':                                              (LOGIN,  405,  405,  405,   405,   405,   MFA),
     'courses:unenrol':                                            (LOGIN,  405,  405,  405,   405,   405,   MFA),
@@ -182,6 +255,12 @@ URLS = {
     'h5p_content:frame':                                          (200,    200,  200,  200,   200,   200,   MFA),
     'h5p_content:file':                                           (200,    200,  200,  200,   200,   200,   MFA),
     'courses:h5p_user_data':                                      (403,    200,  403,  200,   403,   403,   MFA),
+    # SCORM's run-time frame and files answer to their signed token like H5P's; the commit endpoint takes POSTs.
+    'scorm_content:frame':                                        (200,    200,  200,  200,   200,   200,   MFA),
+    'scorm_content:file':                                         (200,    200,  200,  200,   200,   200,   MFA),
+    'courses:scorm_commit':                                       (LOGIN,  405,  405,  405,   405,   405,   MFA),
+    'courses:trainer_scorm':                                      (LOGIN,  404,  404,  200,   404,   404,   MFA),
+    'courses:trainer_scorm_csv':                                  (LOGIN,  404,  404,  200,   404,   404,   MFA),
     'courses:trainer_courses':                                    (LOGIN,  403,  403,  200,   403,   403,   MFA),
     'courses:trainer_learners':                                   (LOGIN,  404,  404,  200,   404,   404,   MFA),
     'courses:trainer_learners_csv':                               (LOGIN,  404,  404,  200,   404,   404,   MFA),
@@ -203,6 +282,7 @@ URLS = {
     'certification:certificate_pdf':                              (LOGIN,  200,  404,  404,   404,   200,   MFA),
     'certification:certificate_credential':                       (LOGIN,  200,  404,  404,   404,   200,   MFA),
     'certification:renew':                                        (LOGIN,  405,  405,  405,   405,   405,   MFA),
+    'certification:name_correction':                              (LOGIN,  200,  200,  200,   200,   200,   MFA),
     'certification:programme_list':                               (200,    200,  200,  200,   200,   200,   MFA),
     'certification:programme_detail':                             (200,    200,  200,  200,   200,   200,   MFA),
     'assessments_import':                                          (LOGIN,  LOGIN, LOGIN, 200,   200,   ADMIN, MFA),
@@ -308,6 +388,70 @@ URLS = {
     'feedback:results':                                           (LOGIN, 403, 403, 200, 403, 403, MFA),
     'feedback:export_csv':                                        (LOGIN, 403, 403, 200, 403, 403, MFA),
     'feedback:export_xlsx':                                       (LOGIN, 403, 403, 200, 403, 403, MFA),
+    # The teacher's resource waits for their changes: only its author sees it; only reviewers open the queue.
+    'resources:list':                                             (200, 200, 200, 200, 200, 200, MFA),
+    'resources:create':                                           (LOGIN, 200, 200, 200, 200, 200, MFA),
+    'resources:mine':                                             (LOGIN, 200, 200, 200, 200, 200, MFA),
+    'resources:review_queue':                                     (LOGIN, 403, 403, 403, 403, 403, MFA),
+    'resources:author':                                           (200, 200, 200, 200, 200, 200, MFA),
+    'resources:detail':                                           (404, 200, 404, 404, 404, 404, MFA),
+    'resources:edit':                                             (LOGIN, 200, 403, 403, 403, 403, MFA),
+    'resources:submit':                                           (LOGIN, 405, 405, 405, 405, 405, MFA),
+    'resources:review':                                           (LOGIN, 403, 403, 403, 403, 403, MFA),
+    'resources:download':                                         (404, 200, 404, 404, 404, 404, MFA),
+    'resources:preview':                                          (404, 200, 404, 404, 404, 404, MFA),
+    'resources:favourite':                                        (LOGIN, 405, 405, 405, 405, 405, MFA),
+    'search:results':                                             (200, 200, 200, 200, 200, 200, MFA),
+    # The competency framework: public pages for everyone (credentials link them); the admin for certification
+    # administrators, who publish versions and start new ones.
+    'competencies:index':                                         (200,    200,  200,  200,   200,   200,   MFA),
+    'competencies:framework':                                     (200,    200,  200,  200,   200,   200,   MFA),
+    'competencies:area':                                          (200,    200,  200,  200,   200,   200,   MFA),
+    'competencies:indicator':                                     (200,    200,  200,  200,   200,   200,   MFA),
+    'competencies_admin:publish':                                 (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'competencies_admin:new_version':                             (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_framework:list':                (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_framework:list_results':        (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_framework:add':                 (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_framework:edit':                (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_framework:delete':              (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_framework:usage':               (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_framework:history':             (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_framework:history_results':     (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_framework:copy':                (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippetchoosers_competencies_framework:choose':       (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_competencies_framework:choose_results':(LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_competencies_framework:chosen':       (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_competencies_framework:chosen_multiple':(LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_competencies_framework:create':       (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_area:list':                     (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_area:list_results':             (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_area:add':                      (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_area:edit':                     (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_area:delete':                   (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_area:usage':                    (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_area:history':                  (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_area:history_results':          (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_area:copy':                     (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippetchoosers_competencies_area:choose':            (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_competencies_area:choose_results':    (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_competencies_area:chosen':            (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_competencies_area:chosen_multiple':   (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_competencies_area:create':            (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_indicator:list':                (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_indicator:list_results':        (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_indicator:add':                 (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_indicator:edit':                (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_indicator:delete':              (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_indicator:usage':               (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_indicator:history':             (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_indicator:history_results':     (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippets_competencies_indicator:copy':                (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
+    'wagtailsnippetchoosers_competencies_indicator:choose':       (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_competencies_indicator:choose_results':(LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_competencies_indicator:chosen':       (LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_competencies_indicator:chosen_multiple':(LOGIN,  LOGIN, LOGIN, 200,   200,   200,   MFA),
+    'wagtailsnippetchoosers_competencies_indicator:create':       (LOGIN,  LOGIN, LOGIN, ADMIN, ADMIN, 200,   MFA),
 }
 
 PAGES = {
@@ -407,21 +551,51 @@ def world(db, platform_pki):  # noqa: F811
         respondent = User.objects.create_user(f"respondent{number}@school.example.tw", f"r{number}@school.example.tw")
         Attendance.objects.create(session=workshop_session, user=respondent, method="list")
         submit(survey, respondent, {})
+    resource = Resource.objects.create(
+        title="跨文化教案",
+        summary="s",
+        kind="lesson_plan",
+        file=ContentFile(b"%PDF-1.7", name="plan.pdf"),
+        preview=ContentFile(b"\x89PNG", name="preview.png"),
+        school_level="junior_high",
+        subject_domain="languages",
+        theme="intercultural",
+        language="zh",
+        author=teacher,
+        status=ResourceStatus.CHANGES_REQUESTED,
+    )
+    scorm_module = next(
+        page for page in ModulePage.objects.filter(locale__language_code="zh-hant") if page.scorm_package_ids
+    )
+    scorm_package = ScormPackage.objects.get(pk=scorm_module.scorm_package_ids[0])
+    # A privacy notice in force that everyone has agreed to, so that no URL is answered by the consent page.
+    policy = PolicyVersion.objects.create(
+        version=1,
+        privacy_zh="隱私",
+        privacy_en="Privacy",
+        terms_zh="條款",
+        terms_en="Terms",
+        in_force_from="2026-01-01",
+    )
     minting = RequestFactory().get("/")
     minting.user = teacher
+    users = {
+        "teacher": teacher,
+        "other_teacher": User.objects.create_user(
+            "other-teacher@school.example.tw", "other-teacher@school.example.tw"
+        ),
+        "trainer": trainer,
+        "other_trainer": other_trainer,
+        "cert_admin": cert_admin,
+        "staff_no_mfa": staff_no_mfa,
+    }
+    PolicyConsent.objects.bulk_create(PolicyConsent(user=user, version=policy) for user in users.values())
     return {
+        "policy": policy,
         "content_token": content_token(minting, module, package),
-        "users": {
-            "anonymous": None,
-            "teacher": teacher,
-            "other_teacher": User.objects.create_user(
-                "other-teacher@school.example.tw", "other-teacher@school.example.tw"
-            ),
-            "trainer": trainer,
-            "other_trainer": other_trainer,
-            "cert_admin": cert_admin,
-            "staff_no_mfa": staff_no_mfa,
-        },
+        "scorm_token": content_token(minting, scorm_module, scorm_package),
+        "scorm_package": scorm_package,
+        "users": {"anonymous": None, **users},
         "course": course,
         "module": module,
         "package": package,
@@ -430,12 +604,24 @@ def world(db, platform_pki):  # noqa: F811
         "attachment": attachment,
         "notification": notify(teacher, "reply", url="/", context={"subject": "s"}),
         "survey": survey,
+        "resource": resource,
+        "framework": Framework.objects.get(slug=DEMO_FRAMEWORK),
+        "indicator": Indicator.objects.get(area__framework__slug=DEMO_FRAMEWORK, code="NI-E1"),
         "community": community,
         "community_session": community.community_sessions.first(),
         "expert": Expert.objects.first(),
         "certificate": certificate,
         "programme": programme,
         "approval": approval,
+        "name_correction": NameCorrectionRequest.objects.create(
+            user=teacher,
+            printed_name_zh=certificate.holder_name_zh,
+            printed_name_en=certificate.holder_name_en,
+            name_zh="更正後",
+            name_en=certificate.holder_name_en,
+            reason="typo",
+            evidence=ContentFile(b"%PDF-1.4\n%%EOF", name="evidence.pdf"),
+        ),
         "bulk": BulkIssue.objects.create(programme=programme, created_by=cert_admin),
         "quiz": exam,
         "question_category": exam.draws.get().category,
@@ -458,10 +644,17 @@ def url_arguments(name, pattern, world):
         "certification_admin:bulk_progress": world["bulk"],
         "certification_admin:review_request": world["approval"],
         "certification_approvalrequest": world["approval"],
+        "certification_admin:review_name_correction": world["name_correction"],
+        "certification_admin:name_correction_evidence": world["name_correction"],
+        "certification_namecorrectionrequest": world["name_correction"],
         "certification_programme": world["programme"],
         "wagtailsnippets_courses_h5ppackage": world["package"],
         "wagtailsnippetchoosers_courses_h5ppackage": world["package"],
+        "wagtailsnippets_courses_scormpackage": world["scorm_package"],
+        "wagtailsnippetchoosers_courses_scormpackage": world["scorm_package"],
         "wagtailsnippets_community_expert": world["expert"],
+        "wagtailsnippets_accounts_policyversion": world["policy"],
+        "wagtailsnippetchoosers_accounts_policyversion": world["policy"],
         "wagtailsnippetchoosers_community_expert": world["expert"],
         "certification_admin:revoke": world["certificate"],
         "certification_admin:reissue": world["certificate"],
@@ -473,10 +666,19 @@ def url_arguments(name, pattern, world):
         "wagtailsnippetchoosers_assessments_questioncategory": world["question_category"],
         "wagtailsnippets_assessments_quiz": world["quiz"],
         "wagtailsnippetchoosers_assessments_quiz": world["quiz"],
+        "competencies_admin:publish": world["framework"],
+        "competencies_admin:new_version": world["framework"],
+        "wagtailsnippets_competencies_framework": world["framework"],
+        "wagtailsnippetchoosers_competencies_framework": world["framework"],
+        "wagtailsnippets_competencies_area": world["indicator"].area,
+        "wagtailsnippetchoosers_competencies_area": world["indicator"].area,
+        "wagtailsnippets_competencies_indicator": world["indicator"],
+        "wagtailsnippetchoosers_competencies_indicator": world["indicator"],
         "wagtailsnippets_feedback_questionnaire": world["survey"].questionnaire,
         "wagtailsnippetchoosers_feedback_questionnaire": world["survey"].questionnaire,
         "wagtailsnippets_feedback_survey": world["survey"],
         "wagtailsnippetchoosers_feedback_survey": world["survey"],
+        "resources": world["resource"],
     }
     session = world["community_session"] if name.startswith("community:") else world["workshop_session"]
     values = {
@@ -489,6 +691,7 @@ def url_arguments(name, pattern, world):
         "page_id": world["community"].pk,
         "expert_id": world["expert"].pk,
         "public_id": world["certificate"].public_id,
+        "number": 0,  # the first status list, which holds the world's certificates
         "slug": "learner-progress" if name.startswith("reports:") else world["programme"].slug,
         "file_format": "csv",
         "export_id": world["export"].pk,
@@ -506,7 +709,15 @@ def url_arguments(name, pattern, world):
         "attachment_id": world["attachment"].pk,
         "notification_id": world["notification"].pk,
         "survey_id": world["survey"].pk,
+        "user_id": world["users"]["teacher"].pk,
+        "version": world["framework"].version,
+        "area": world["indicator"].area.code,
+        "code": world["indicator"].code,
     }
+    if name.startswith("competencies:"):
+        values["slug"] = world["framework"].slug
+    if name.startswith("scorm_content:"):
+        values.update(token=world["scorm_token"], path="index.html")
     if name == "notifications_unsubscribe":
         values["token"] = unsubscribe_token(world["users"]["teacher"].pk, "reply")
     if name == "assessments:review":

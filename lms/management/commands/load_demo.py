@@ -13,10 +13,12 @@ from home.demo import home_pages
 DEMO_MODULES = [
     "accounts.demo",
     "home.demo",
+    "competencies.demo",
     "courses.demo",
     "assessments.demo",
     "certification.demo",
     "community.demo",
+    "resources.demo",
     "feedback.demo",
     # Last: the synthetic teachers build on every app's demo content.
     "lms.demo",
@@ -40,6 +42,7 @@ class Command(BaseCommand):
             if name == "home.demo":
                 self.fix_site()
         call_command("update_index", verbosity=0)
+        call_command("rebuild_search_index", verbosity=0)
 
         self.stdout.write(self.style.SUCCESS(f"Demo site ready at http://{DEMO_HOSTNAME}:{DEMO_PORT}/"))
         self.stdout.write("Demo accounts:")

@@ -1,10 +1,10 @@
 """The national-scale data set of issue 8: 200,000 teachers and what they did, for benchmarks and query-count work.
 
 Each app seeds its own tables (``accounts.scale``, ``courses.scale``, ``certification.scale``,
-``community.scale``) with the ground floor's bulk writers (``core.seeding``); this command only sizes the data set
-and runs the steps in order, in one transaction. Everything is derived from the row's number, so two runs at one
-scale build the same data set (apart from the random public ids and codes of certificates); the command refuses to
-seed a database that already holds one.
+``community.scale``, ``resources.scale``) with the ground floor's bulk writers (``core.seeding``); this command only
+sizes the data set and runs the steps in order, in one transaction. Everything is derived from the row's number,
+so two runs at one scale build the same data set (apart from the random public ids and codes of certificates); the
+command refuses to seed a database that already holds one.
 """
 
 from contextlib import ExitStack
@@ -22,6 +22,7 @@ from core.seeding import Seeding, Step
 from courses.models import CoursePage, ModuleProgress, XAPIStatement
 from courses.scale import MODULES_PER_COURSE, CourseSeed
 from home.demo import home_pages, locales
+from resources.scale import scale_resources, seed_resources
 
 FULL_SIZE = {
     "teachers": 200_000,
@@ -31,6 +32,7 @@ FULL_SIZE = {
     "certificates": 300_000,
     "experts": 2_000,
     "communities": 300,
+    "resources": 50_000,
 }
 # Fewer than these cannot hold the data set's shape (two enrolments per teacher need two courses).
 MINIMUM_SIZE = {"teachers": 10, "courses": 2, "module_progress": 16, "experts": 1, "communities": 1}
@@ -45,6 +47,7 @@ class Sizes:
     certificates: int
     experts: int
     communities: int
+    resources: int
 
     @classmethod
     def at(cls, scale: float) -> "Sizes":
@@ -87,6 +90,8 @@ def seed(scale: float, progress) -> tuple[dict[str, int], list[Step]]:
             seed_experts(seeding, homes, sizes.experts)
         with step("community pages, bilingual", 2 * sizes.communities):
             seed_communities(seeding, homes, sizes.communities)
+        with step("teaching resources + co-authors", sizes.resources * 6 // 5):
+            seed_resources(seeding, user_ids, sizes.resources)
         committing = ExitStack()
         committing.enter_context(step("COMMIT"))
     committing.close()
@@ -108,6 +113,7 @@ def _counts(chinese) -> dict[str, int]:
         "certificates": Certificate.objects.filter(user__email__endswith=seeded).count(),
         "experts": scale_experts().count(),
         "communities": CommunityPage.objects.filter(slug__startswith="scale-", locale=chinese).count(),
+        "resources": scale_resources().count(),
     }
 
 

@@ -25,8 +25,15 @@ pytestmark = [
 ]
 
 
+# PostgreSQL admits 100 clients here, shared by every pytest-xdist worker and whatever else runs on the machine:
+# 50 threads of one test took the last ones in CI ("sorry, too many clients already"). Past this many, the work
+# queues for a free thread, so fifty statements still race, twenty-four at a time.
+MOST_THREADS = 24
+
+
 def in_parallel(function, arguments, workers=8):
     """Run ``function`` over ``arguments`` from several threads released together, each with its own connection."""
+    workers = min(workers, MOST_THREADS)
     barrier = threading.Barrier(min(workers, len(arguments)))
 
     def run(argument):

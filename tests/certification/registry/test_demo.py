@@ -21,6 +21,7 @@ def test_demo_teacher_holds_a_valid_and_a_revoked_certificate_and_loading_twice_
     assert set(CertificationProgramme.objects.values_list("slug", flat=True)) == {"beginner", "advanced", "community"}
     advanced = CertificationProgramme.objects.get(slug="advanced")
     assert advanced.prerequisite.slug == "beginner" and advanced.issue_mode == "approval"
+    assert advanced.minimum_accepted_resources == 1  # the white paper's exchange counts towards Advanced
     assert CertificationProgramme.objects.get(slug="community").minimum_community_sessions == 4
     certificates = Certificate.objects.filter(user__email=accounts_demo.TEACHER_EMAIL)
     assert sorted(certificates.values_list("status", flat=True)) == ["issued", "revoked"]

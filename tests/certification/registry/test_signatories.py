@@ -113,6 +113,7 @@ def edit_with_signatory(admin_client, programme, upload):
         "certificate_title_en": programme.certificate_title_en,
         "minimum_hours": "0",
         "minimum_community_sessions": "0",
+        "minimum_accepted_resources": "0",
         "renewal_rule": programme.renewal_rule,
         "renewal_hours": "0",
         "issue_mode": programme.issue_mode,

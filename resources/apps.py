@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResourcesConfig(AppConfig):
+    name = "resources"
+    verbose_name = _("Teaching resources")
+
+    def ready(self):
+        # The part imports the models, which can be imported only once the app registry is ready.
+        from privacy.registry import register
+
+        from .personal_data import PART
+
+        register(PART)
