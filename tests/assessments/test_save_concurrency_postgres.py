@@ -9,19 +9,14 @@ import threading
 import time
 from functools import partial
 
-import pytest
 from django.db import connection, connections, transaction
 
 from assessments.attempts import finish_attempt, save_own_responses, save_responses, start_attempt
 from assessments.models import Attempt
 from tests.assessments.answers import right_responses
-from tests.certification.registry.test_concurrency_postgres import in_parallel
+from tests.postgresql import ON_POSTGRESQL, in_parallel
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: set DATABASE_URL=postgres://…"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = ON_POSTGRESQL
 
 ROUNDS = 12
 

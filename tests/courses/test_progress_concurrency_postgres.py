@@ -3,20 +3,13 @@
 Run with ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/lms_courses .venv/bin/pytest tests/courses``.
 """
 
-import pytest
-from django.db import connection
-
 from courses.models import Enrolment, ModulePage, ModuleProgress
 from courses.progress import record_view
-from tests.certification.registry.test_concurrency_postgres import in_parallel
+from tests.postgresql import ON_POSTGRESQL, in_parallel
 
 from .factories import EnrolmentFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: set DATABASE_URL=postgres://…"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = ON_POSTGRESQL
 
 ROUNDS = 4
 

@@ -7,21 +7,16 @@ Run with ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/scorm_t .venv/bin/pyt
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
 from django.test import Client
 
 from courses.models import Enrolment, ModuleProgress, ScormPackage, ScormTrack
 from courses.scorm.demo import build_demo_package
-from tests.certification.registry.test_concurrency_postgres import in_parallel
+from tests.postgresql import ON_POSTGRESQL, in_parallel
 
 from .factories import EnrolmentFactory, UserFactory
 from .test_scorm_tracking import cmi12, commit, content_origin, module_with  # noqa: F401 - content_origin: a fixture
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: set DATABASE_URL=postgres://…"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = ON_POSTGRESQL
 
 AT_ONCE = 24
 

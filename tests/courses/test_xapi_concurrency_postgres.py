@@ -6,22 +6,17 @@ Run with ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/lms_courses .venv/bin
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
 from django.test import Client
 
 from courses.h5p.demo import build_quiz_package
 from courses.models import H5PAttempt, H5PPackage, ModuleProgress, XAPIStatement
 from courses.progress import record_view
-from tests.certification.registry.test_concurrency_postgres import in_parallel
+from tests.postgresql import ON_POSTGRESQL, in_parallel
 
 from .factories import EnrolmentFactory, UserFactory
 from .test_xapi import QUIZ, module_with, post, quiz_answers, statement
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: set DATABASE_URL=postgres://…"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = ON_POSTGRESQL
 
 AT_ONCE = 50
 

@@ -19,12 +19,9 @@ from certification.registry.issuing import issue_and_complete, revoke_certificat
 from certification.verification.pdf import PdfVerdict, verify_certificate_pdf
 from tests.certification.conftest import platform_pki  # noqa: F401
 from tests.certification.factories import ProgrammeFactory, TeacherFactory
+from tests.postgresql import ON_POSTGRESQL
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: set DATABASE_URL=postgres://…"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = ON_POSTGRESQL
 
 
 def libpq_environment(database: dict) -> dict:

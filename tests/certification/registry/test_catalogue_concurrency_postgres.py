@@ -3,17 +3,13 @@ progress, so it cannot show the race)."""
 
 import threading
 
-import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from certification.registry.eligibility import catalogue
 from tests.certification.factories import ProgrammeFactory
+from tests.postgresql import ON_POSTGRESQL
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: set DATABASE_URL=postgres://…"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = ON_POSTGRESQL
 
 
 def test_a_reader_between_a_programme_change_and_its_commit_does_not_keep_the_old_programme():

@@ -6,8 +6,6 @@ Run with ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/lms_certification .ve
 import os
 import subprocess
 import sys
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,37 +15,9 @@ from certification.models import Certificate, SerialCounter
 from certification.registry.automation import act_on_eligibility
 from certification.registry.issuing import issue_certificate
 from tests.certification.factories import ProgrammeFactory, TeacherFactory, complete_course
+from tests.postgresql import ON_POSTGRESQL, in_parallel
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: set DATABASE_URL=postgres://…"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-# PostgreSQL admits 100 clients here, shared by every pytest-xdist worker and whatever else runs on the machine:
-# 50 threads of one test took the last ones in CI ("sorry, too many clients already"). Past this many, the work
-# queues for a free thread, so fifty statements still race, twenty-four at a time.
-MOST_THREADS = 24
-
-
-def in_parallel(function, arguments, workers=8):
-    """Run ``function`` over ``arguments`` from several threads released together, each with its own connection."""
-    workers = min(workers, MOST_THREADS)
-    barrier = threading.Barrier(min(workers, len(arguments)))
-
-    def run(argument):
-        try:
-            try:
-                barrier.wait(timeout=30)
-            except threading.BrokenBarrierError:
-                pass
-            return function(argument)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, arguments))
+pytestmark = ON_POSTGRESQL
 
 
 def worker_environment(settings, media_root, pki_root) -> dict:
